@@ -1,0 +1,77 @@
+package io.durableflows.activities.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durableflows.workflows.store.LlmCallRecord;
+import io.durableflows.workflows.store.RunOutcome;
+import io.durableflows.workflows.store.RunStoreActivities;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Writes a run's final state. Idempotent: a retried activity rewrites the same row and the same call rows.
+ */
+public class JdbcRunStoreActivities implements RunStoreActivities {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+
+  public JdbcRunStoreActivities(DataSource dataSource) {
+    this.jdbc = JdbcClient.create(dataSource);
+    this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+  }
+
+  @Override
+  public void recordOutcome(RunOutcome outcome) {
+    String output = toJson(outcome.output());
+    tx.executeWithoutResult(status -> {
+      jdbc.sql("""
+              update runs set status = :status, output = cast(:output as json), output_text = :text,
+                prompt_tokens = :prompt, completion_tokens = :completion, total_tokens = :total, cost_usd = :cost,
+                error_type = :errorType, error_message = :errorMessage,
+                finished_at = coalesce(finished_at, now()),
+                duration_ms = (extract(epoch from (coalesce(finished_at, now()) - started_at)) * 1000)::bigint
+              where id = :id""")
+          .param("status", outcome.status())
+          .param("output", output)
+          .param("text", outcome.text())
+          .param("prompt", outcome.usage().promptTokens())
+          .param("completion", outcome.usage().completionTokens())
+          .param("total", outcome.usage().totalTokens())
+          .param("cost", outcome.costUsd())
+          .param("errorType", outcome.errorType())
+          .param("errorMessage", outcome.errorMessage())
+          .param("id", outcome.runId())
+          .update();
+      jdbc.sql("delete from llm_calls where run_id = :id").param("id", outcome.runId()).update();
+      int seq = 0;
+      for (LlmCallRecord call : outcome.llmCalls()) {
+        jdbc.sql("""
+                insert into llm_calls (run_id, seq, node_id, provider, model, prompt_tokens, completion_tokens,
+                  cost_usd, duration_ms)
+                values (:run, :seq, :node, :provider, :model, :prompt, :completion, :cost, :duration)""")
+            .param("run", outcome.runId())
+            .param("seq", seq++)
+            .param("node", call.nodeId())
+            .param("provider", call.provider())
+            .param("model", call.model())
+            .param("prompt", call.usage().promptTokens())
+            .param("completion", call.usage().completionTokens())
+            .param("cost", call.costUsd())
+            .param("duration", call.durationMs())
+            .update();
+      }
+    });
+  }
+
+  private static String toJson(Object value) {
+    if (value == null) return null;
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("run output is not JSON-serialisable", e);
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package io.durableflows.api.bootstrap;
+
+import io.temporal.testserver.TestServer;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides, before Spring starts, what the process hosts. {@code TEMPORAL_ADDRESS} set: production, connect to that
+ * cluster and host no workers (unless {@code DF_EMBEDDED_WORKERS=true}). Unset: start Temporal's Java test
+ * server on {@code DF_TEMPORAL_PORT} (7233) with time skipping locked off, host the workers, and load the demo
+ * org. The test server keeps history in memory only, like Temporal's dev server.
+ */
+public final class EmbeddedStack {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
+
+  private EmbeddedStack() {}
+
+  public static void prepare(Map<String, String> env) {
+    DatabaseLocator.locate(env);
+    String address = env.get("TEMPORAL_ADDRESS");
+    if (address == null || address.isBlank()) {
+      int port = Integer.parseInt(env.getOrDefault("DF_TEMPORAL_PORT", "7233"));
+      startTestServer(port);
+      System.setProperty("spring.temporal.connection.target", "127.0.0.1:" + port);
+      System.setProperty("df.embedded", "true");
+      if (env.get("DF_EMBEDDED_WORKERS") == null) System.setProperty("df.workers.embedded", "true");
+    }
+  }
+
+  /** Starts a port-bound test server with time skipping locked off (a real-time clock, as production has). */
+  public static TestServer.PortBoundTestServer startTestServer(int port) {
+    try {
+      TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+      log.info("Temporal test server listening on 127.0.0.1:{} (in memory: runs die with this process)", port);
+      return server;
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("could not start the Temporal test server on port " + port
+          + " (set DF_TEMPORAL_PORT to a free port, or TEMPORAL_ADDRESS to use a running server)", e);
+    }
+  }
+}

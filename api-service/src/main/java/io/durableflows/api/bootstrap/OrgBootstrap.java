@@ -1,0 +1,95 @@
+package io.durableflows.api.bootstrap;
+
+import io.durableflows.api.auth.TokenService;
+import io.durableflows.api.flows.FlowService;
+import io.durableflows.api.orgs.Organization;
+import io.durableflows.api.orgs.OrgService;
+import io.durableflows.api.support.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import org.springframework.stereotype.Component;
+
+/**
+ * First-start data: {@code DF_BOOTSTRAP_ORG} + {@code DF_BOOTSTRAP_TOKEN} create that org and token when absent;
+ * the embedded default with no org at all creates org {@code demo}, prints a token once and loads the examples.
+ */
+@Component
+class OrgBootstrap {
+  private static final Logger log = LoggerFactory.getLogger(OrgBootstrap.class);
+  private final OrgService orgs;
+  private final TokenService tokens;
+  private final FlowService flows;
+  private final Json json;
+  private final Environment env;
+  private final String bootstrapOrg;
+  private final String bootstrapToken;
+  private final boolean embedded;
+
+  OrgBootstrap(OrgService orgs, TokenService tokens, FlowService flows, Json json, Environment env,
+      @Value("${df.bootstrap.org:}") String bootstrapOrg, @Value("${df.bootstrap.token:}") String bootstrapToken,
+      @Value("${df.embedded:false}") boolean embedded) {
+    this.orgs = orgs;
+    this.tokens = tokens;
+    this.flows = flows;
+    this.json = json;
+    this.env = env;
+    this.bootstrapOrg = bootstrapOrg;
+    this.bootstrapToken = bootstrapToken;
+    this.embedded = embedded;
+  }
+
+  @EventListener(ApplicationReadyEvent.class)
+  @Order(Ordered.HIGHEST_PRECEDENCE)
+  void bootstrap() {
+    if (!bootstrapOrg.isBlank() && !bootstrapToken.isBlank()) {
+      Organization org = orgs.find(bootstrapOrg).orElseGet(() -> orgs.create(bootstrapOrg, bootstrapOrg));
+      if (tokens.registerIfAbsent(org.id(), "bootstrap", bootstrapToken)) {
+        log.info("bootstrap: registered DF_BOOTSTRAP_TOKEN for org {}", org.orgCode());
+      }
+    }
+    if (embedded && orgs.count() == 0) {
+      Organization demo = orgs.create("demo", "Demo organization");
+      int loaded = loadExamples(demo.id());
+      var token = tokens.mint(demo.id(), "demo", null);
+      String port = env.getProperty("local.server.port", env.getProperty("server.port", "8000"));
+      System.out.println("""
+
+          ==================================================================================
+           Durable Flows is up: org 'demo' with %d example flows.
+           Its API token, shown once (mint more with the admin API):
+
+             export DF_TOKEN=%s
+
+           Try it:
+             curl -s http://localhost:%s/api/llm/demo/flows/qa-openai/run \\
+               -H "Authorization: Bearer $DF_TOKEN" -H "Content-Type: application/json" \\
+               -d '{"input": {"question": "What is Durable Flows?"}}'
+          ==================================================================================
+          """.formatted(loaded, token.token(), port));
+    }
+  }
+
+  private int loadExamples(String orgId) {
+    int loaded = 0;
+    try {
+      Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath*:examples/flows/*.json");
+      for (Resource file : files) {
+        flows.create(orgId, json.readMap(file.getContentAsString(StandardCharsets.UTF_8)));
+        loaded++;
+      }
+    } catch (IOException e) {
+      log.warn("could not load the example flows: {}", e.getMessage());
+    }
+    return loaded;
+  }
+}

@@ -1,0 +1,169 @@
+package io.durableflows.api.compat.flowrequest;
+
+import io.durableflows.api.auth.Caller;
+import io.durableflows.api.errors.ApiException;
+import io.durableflows.api.flows.FlowRecord;
+import io.durableflows.api.flows.FlowService;
+import io.durableflows.api.projects.Project;
+import io.durableflows.api.projects.ProjectService;
+import io.durableflows.api.runs.RunRecord;
+import io.durableflows.api.runs.RunService;
+import io.durableflows.api.runs.RunService.CompletedRun;
+import io.durableflows.api.runs.RunService.RunCommand;
+import io.durableflows.api.support.Json;
+import io.durableflows.workflows.run.RunResult;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Reference 001: "Flow Request" — run a flow of a project with sessions, releases and overrides. */
+@RestController
+class FlowRequestController {
+  private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
+  private static final Set<String> RUN_MODES = Set.of("async", "block", "skip");
+  private final RunService runs;
+  private final FlowService flows;
+  private final ProjectService projects;
+  private final Json json;
+
+  FlowRequestController(RunService runs, FlowService flows, ProjectService projects, Json json) {
+    this.runs = runs;
+    this.flows = flows;
+    this.projects = projects;
+    this.json = json;
+  }
+
+  @PostMapping("/api/v1/accounts/{accountId}/projects/{projectId}/flows/{flowId}/run")
+  Map<String, Object> run(Caller caller, @PathVariable String accountId, @PathVariable String projectId,
+      @PathVariable String flowId, @RequestBody Map<String, Object> request) {
+    caller.requireOrg(accountId);
+    Project project = projects.require(caller.orgId(), projectId);
+    FlowRecord flow = flows.find(caller.orgId(), flowId)
+        .filter(f -> f.projectId().equals(project.id()))
+        .orElseThrow(() -> ApiException.notFound("flow '" + flowId + "' in project '" + projectId + "'"));
+    Options options = Options.parse(request);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> body = (Map<String, Object>) request.get("body");
+    String sessionId = options.sessionId() == null ? UUID.randomUUID().toString() : options.sessionId();
+    CompletedRun run = runs.runAndWait(caller,
+        new RunCommand(flow.id(), options.version(), body, null, options.override(), sessionId, "flow_request"));
+    return response(run, flow, project, body, options, accountId);
+  }
+
+  record Options(String sessionId, String version, String stream, Map<String, Object> override) {
+    @SuppressWarnings("unchecked")
+    static Options parse(Map<String, Object> request) {
+      if (!(request.get("body") instanceof Map)) {
+        throw ApiException.badRequest("invalid_request", "body is required: the flow's input object");
+      }
+      Object raw = request.get("options");
+      if (raw == null) return new Options(null, null, "none", Map.of());
+      if (!(raw instanceof Map<?, ?> o)) throw ApiException.badRequest("invalid_request", "options must be an object");
+      String session = optionalString(o, "flow_session_id");
+      String version = optionalString(o, "version");
+      String stream = optionalString(o, "stream");
+      if (stream == null) stream = "none";
+      if (stream.equals("http")) {
+        throw ApiException.badRequest("streaming_not_supported",
+            "options.stream \"http\" is not available yet; use \"none\"");
+      }
+      if (!stream.equals("none")) {
+        throw ApiException.badRequest("invalid_request", "options.stream must be \"none\" or \"http\"");
+      }
+      Object override = o.get("override");
+      if (override != null && !(override instanceof Map)) {
+        throw ApiException.badRequest("invalid_request", "options.override must be an object");
+      }
+      validateEvalOptions(o.get("evalOptions"));
+      return new Options(session, version, stream, override == null ? Map.of() : (Map<String, Object>) override);
+    }
+
+    private static void validateEvalOptions(Object raw) {
+      if (raw == null) return;
+      if (!(raw instanceof Map<?, ?> eval)) {
+        throw ApiException.badRequest("invalid_request", "options.evalOptions must be an object");
+      }
+      Object mode = eval.get("runMode");
+      if (mode != null && !(mode instanceof String m && RUN_MODES.contains(m))) {
+        throw ApiException.badRequest("invalid_request", "options.evalOptions.runMode must be async, block or skip");
+      }
+      if (eval.get("runs") instanceof List<?> list && !list.isEmpty()) {
+        throw ApiException.badRequest("evaluations_unavailable",
+            "options.evalOptions.runs names evaluations, but this platform has no evaluators configured yet");
+      }
+    }
+
+    private static String optionalString(Map<?, ?> o, String key) {
+      Object v = o.get(key);
+      if (v == null) return null;
+      if (!(v instanceof String s) || s.isBlank()) {
+        throw ApiException.badRequest("invalid_request", "options." + key + " must be a non-empty string");
+      }
+      return s;
+    }
+  }
+
+  private Map<String, Object> response(CompletedRun run, FlowRecord flow, Project project, Map<String, Object> body,
+      Options options, String accountId) {
+    RunRecord r = run.record();
+    RunResult result = run.result();
+    String start = iso(r.startedAt());
+    String end = iso(r.finishedAt() == null ? OffsetDateTime.now() : r.finishedAt());
+    Map<String, Object> requestParams = new LinkedHashMap<>();
+    requestParams.put("stream", options.stream());
+    requestParams.put("override", options.override());
+    Map<String, Object> userMessage = new LinkedHashMap<>();
+    userMessage.put("id", UUID.nameUUIDFromBytes((r.id() + "/user").getBytes()).toString());
+    userMessage.put("date", start);
+    userMessage.put("role", "user");
+    userMessage.put("content", userContent(body));
+    Map<String, Object> aiMessage = new LinkedHashMap<>();
+    aiMessage.put("id", UUID.nameUUIDFromBytes((r.id() + "/assistant").getBytes()).toString());
+    aiMessage.put("date", end);
+    aiMessage.put("role", "assistant");
+    aiMessage.put("steps", result.steps());
+    aiMessage.put("content", result.text());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("tags", List.of());
+    out.put("startTime", start);
+    out.put("id", r.id());
+    out.put("flow_id", flow.id());
+    out.put("flow_session_id", r.flowSessionId());
+    out.put("body", body);
+    out.put("requestParams", requestParams);
+    out.put("status", "complete");
+    out.put("top_request_id", r.id());
+    out.put("runOptions", Map.of());
+    out.put("userMessage", userMessage);
+    out.put("flow_history_id", r.flowHistoryId());
+    out.put("version", r.version());
+    out.put("response", "raw".equals(result.shape()) ? Map.of("text", result.text()) : result.output());
+    out.put("aiMessage", aiMessage);
+    out.put("eval_job_id", null);
+    out.put("endTime", end);
+    out.put("duration", r.durationMs() == null ? 0 : r.durationMs());
+    out.put("created", iso(r.createdAt()));
+    out.put("account_id", accountId);
+    out.put("project_id", project.id());
+    return out;
+  }
+
+  /** The user's words: the body's only string value, else the body as JSON. */
+  private String userContent(Map<String, Object> body) {
+    List<String> strings = body.values().stream().filter(v -> v instanceof String).map(v -> (String) v).toList();
+    return strings.size() == 1 ? strings.get(0) : json.write(body);
+  }
+
+  private static String iso(OffsetDateTime t) {
+    return t == null ? null : t.withOffsetSameInstant(ZoneOffset.UTC).format(ISO_MILLIS);
+  }
+}

@@ -1,0 +1,102 @@
+package io.durableflows.api.runs;
+
+import io.durableflows.api.auth.Caller;
+import io.durableflows.api.errors.ApiException;
+import io.durableflows.api.flows.FlowService;
+import io.durableflows.api.flows.ResolvedFlow;
+import io.durableflows.api.gateway.RunFailedException;
+import io.durableflows.api.gateway.TemporalGateway;
+import io.durableflows.api.support.Ids;
+import io.durableflows.workflows.flow.FlowDefinition;
+import io.durableflows.workflows.flow.InputSchema;
+import io.durableflows.workflows.flow.InvalidFlowException;
+import io.durableflows.workflows.flow.Overrides;
+import io.durableflows.workflows.llm.LlmFailures;
+import io.durableflows.workflows.run.FlowRunWorkflow;
+import io.durableflows.workflows.run.RunRequest;
+import io.durableflows.workflows.run.RunResult;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/** Starts runs as Temporal workflows and waits for them; every run API dialect goes through here. */
+@Service
+public class RunService {
+  private final FlowService flows;
+  private final RunRepository runs;
+  private final TemporalGateway temporal;
+  private final Duration syncTimeout;
+
+  public RunService(FlowService flows, RunRepository runs, TemporalGateway temporal,
+      @Value("${df.runs.sync-timeout:300s}") Duration syncTimeout) {
+    this.flows = flows;
+    this.runs = runs;
+    this.temporal = temporal;
+    this.syncTimeout = syncTimeout;
+  }
+
+  /**
+   * What to run. {@code version} null means latest release (or the draft); {@code overrides} use 001's
+   * {@code node/<id>.<property>} keys; {@code channel} names the API dialect that started the run.
+   */
+  public record RunCommand(String flowRef, String version, Map<String, Object> input, Map<String, Object> metadata,
+      Map<String, Object> overrides, String flowSessionId, String channel) {}
+
+  /** A finished run: its record and its result. */
+  public record CompletedRun(RunRecord record, RunResult result) {}
+
+  public CompletedRun runAndWait(Caller caller, RunCommand command) {
+    caller.require("runs:write");
+    ResolvedFlow flow = flows.resolve(caller.orgId(), command.flowRef(), command.version());
+    return runAndWait(caller, flow, command);
+  }
+
+  public CompletedRun runAndWait(Caller caller, ResolvedFlow flow, RunCommand command) {
+    caller.require("runs:write");
+    FlowDefinition definition;
+    Map<String, Object> input;
+    try {
+      definition = Overrides.apply(flow.definition(), command.overrides());
+    } catch (InvalidFlowException e) {
+      throw ApiException.invalid("invalid_override", e.getMessage(), e.errors());
+    }
+    try {
+      input = InputSchema.of(definition).validate(command.input());
+    } catch (InvalidFlowException e) {
+      throw ApiException.invalid("invalid_input", e.getMessage(), e.errors());
+    }
+    String runId = Ids.newId("run");
+    String workflowId = FlowRunWorkflow.workflowId(caller.orgCode(), flow.slug(), runId);
+    runs.insert(new RunRepository.NewRun(runId, caller.orgId(), flow.projectId(), flow.flowId(), flow.slug(),
+        flow.releaseId(), flow.version(), flow.flowHistoryId(), command.flowSessionId(), command.channel(), input,
+        command.metadata(), workflowId));
+    try {
+      temporal.start(workflowId, new RunRequest(runId, caller.orgCode(), flow.slug(), flow.version(), definition, input));
+    } catch (RuntimeException e) {
+      runs.markStartFailed(runId, "could not start the run's workflow: " + e.getMessage());
+      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable",
+          "the run could not be started: Temporal is not reachable", Map.of("run_id", runId));
+    }
+    RunResult result;
+    try {
+      result = temporal.await(workflowId, syncTimeout);
+    } catch (TimeoutException e) {
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("run_id", runId);
+      extra.put("status", RunRecord.RUNNING);
+      extra.put("status_url", "/api/v1/runs/" + runId);
+      throw new ApiException(HttpStatus.GATEWAY_TIMEOUT, "run_timeout",
+          "the run did not finish within " + syncTimeout.toSeconds() + " s; it keeps going: poll status_url", extra);
+    } catch (RunFailedException e) {
+      boolean provider = e.failureType() != null && (e.failureType().startsWith("Provider")
+          || e.failureType().equals(LlmFailures.INVALID_CONFIGURATION));
+      throw new ApiException(provider ? HttpStatus.BAD_GATEWAY : HttpStatus.INTERNAL_SERVER_ERROR,
+          provider ? "provider_error" : "run_failed", e.getMessage(), Map.of("run_id", runId));
+    }
+    return new CompletedRun(runs.find(caller.orgId(), runId).orElseThrow(), result);
+  }
+}

@@ -1,0 +1,41 @@
+package io.durableflows.workers;
+
+import io.durableflows.activities.llm.LlmActivitiesImpl;
+import io.durableflows.activities.llm.ModelProviders;
+import io.durableflows.activities.store.JdbcRunStoreActivities;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.PropertySource;
+
+/**
+ * The workers' beans: activity implementations the Temporal starter registers by bean name (see
+ * {@code df-workers.properties}, which also declares the worker and its workflow classes). Imported by the
+ * workers' own application and, in the embedded default, by the API.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(LlmProperties.class)
+@PropertySource("classpath:df-workers.properties")
+public class WorkersConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(WorkersConfiguration.class);
+
+  @Bean
+  ModelProviders modelProviders(LlmProperties properties) {
+    ModelProviders providers = new ModelProviders(properties.activeProviders(), properties.defaultProvider());
+    log.info("LLM providers: {}; default: {}", providers.providers(), providers.defaultProvider());
+    return providers;
+  }
+
+  @Bean
+  LlmActivitiesImpl llmActivities(ModelProviders providers) {
+    return new LlmActivitiesImpl(providers);
+  }
+
+  @Bean
+  JdbcRunStoreActivities runStoreActivities(DataSource dataSource) {
+    return new JdbcRunStoreActivities(dataSource);
+  }
+}

@@ -1,0 +1,204 @@
+package io.durableflows.workflows.flow;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Validates a flow definition on save; every error names the node and the field. */
+public final class FlowValidator {
+  public static final Pattern SLUG = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,62}$");
+  private static final Pattern VARIABLE = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,63}$");
+  private static final Pattern NODE_ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+  public static final Set<String> OUTPUT_SHAPES = Set.of("raw", "openai_chat_completion", "json_template");
+
+  private FlowValidator() {}
+
+  public static List<FieldError> validate(FlowDefinition flow) {
+    List<FieldError> errors = new ArrayList<>();
+    if (flow.slug() == null || !SLUG.matcher(flow.slug()).matches()) {
+      errors.add(FieldError.of("slug", "is required: lowercase letters, digits, '-' or '_', at most 63 characters"));
+    }
+    if (flow.nodes().isEmpty()) {
+      errors.add(FieldError.of("nodes", "must contain at least an input, an llm or template, and an output node"));
+      return errors;
+    }
+    Set<String> ids = new HashSet<>();
+    for (int i = 0; i < flow.nodes().size(); i++) {
+      var node = flow.nodes().get(i);
+      if (node.id() == null || !NODE_ID.matcher(node.id()).matches()) {
+        errors.add(FieldError.of("nodes[" + i + "].id", "is required: letters, digits, '-' or '_'"));
+      } else if (!ids.add(node.id())) {
+        errors.add(new FieldError(node.id(), "id", "is used by more than one node"));
+      } else if ("input".equals(node.id())) {
+        // "input" names the flow input in templates, so a node may not take it unless it is an input node.
+        if (!NodeKind.INPUT.type().equals(node.type())) {
+          errors.add(new FieldError(node.id(), "id", "'input' is reserved for input nodes"));
+        }
+      }
+      if (NodeKind.of(node.type()).isEmpty()) {
+        errors.add(new FieldError(node.id(), "type", "must be one of input, llm, template, output"));
+      }
+    }
+    for (int i = 0; i < flow.edges().size(); i++) {
+      var edge = flow.edges().get(i);
+      String where = "edges[" + i + "]";
+      if (edge.source() == null || !ids.contains(edge.source())) {
+        errors.add(FieldError.of(where + ".source", "must name a node of this flow"));
+      }
+      if (edge.target() == null || !ids.contains(edge.target())) {
+        errors.add(FieldError.of(where + ".target", "must name a node of this flow"));
+      }
+    }
+    if (!errors.isEmpty()) {
+      return errors;
+    }
+    FlowGraph graph = new FlowGraph(flow);
+    if (graph.order().isEmpty()) {
+      errors.add(FieldError.of("edges", "must not form a cycle"));
+      return errors;
+    }
+    if (flow.nodesOfType(NodeKind.OUTPUT.type()).size() != 1) {
+      errors.add(FieldError.of("nodes", "must contain exactly one output node"));
+    }
+    Set<String> variables = new HashSet<>();
+    for (var node : flow.nodes()) {
+      switch (NodeKind.of(node.type()).orElseThrow()) {
+        case INPUT -> validateInput(node, variables, errors);
+        case LLM -> validateLlm(node, errors);
+        case TEMPLATE -> validateTemplate(node, errors);
+        case OUTPUT -> validateOutput(node, errors);
+      }
+      validateUnknownProperties(node, errors);
+    }
+    for (var node : flow.nodes()) {
+      validateReferences(node, graph, variables, errors);
+    }
+    return errors;
+  }
+
+  private static void validateUnknownProperties(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Set<String> known = NodeKind.of(node.type()).orElseThrow().properties();
+    for (String key : node.data().keySet()) {
+      if (!known.contains(key)) {
+        errors.add(new FieldError(node.id(), "data." + key, "is not a property of " + node.type() + " nodes"));
+      }
+    }
+  }
+
+  private static void validateInput(FlowDefinition.FlowNode node, Set<String> names, List<FieldError> errors) {
+    Object raw = node.data().get("variables");
+    if (!(raw instanceof List<?> list)) {
+      errors.add(new FieldError(node.id(), "data.variables", "must be an array of variables"));
+      return;
+    }
+    for (int i = 0; i < list.size(); i++) {
+      String field = "data.variables[" + i + "]";
+      if (!(list.get(i) instanceof Map<?, ?> v)) {
+        errors.add(new FieldError(node.id(), field, "must be an object"));
+        continue;
+      }
+      Object name = v.get("name");
+      if (!(name instanceof String n) || !VARIABLE.matcher(n).matches()) {
+        errors.add(new FieldError(node.id(), field + ".name", "is required: a letter or '_' then letters, digits or '_'"));
+      } else if (!names.add(n)) {
+        errors.add(new FieldError(node.id(), field + ".name", "'" + n + "' is declared twice"));
+      }
+      Object type = v.get("type");
+      if (type != null && !(type instanceof String t && InputVariable.TYPES.contains(t))) {
+        errors.add(new FieldError(node.id(), field + ".type", "must be one of " + new java.util.TreeSet<>(InputVariable.TYPES)));
+        continue;
+      }
+      String t = type == null ? "string" : (String) type;
+      if (v.get("required") != null && !(v.get("required") instanceof Boolean)) {
+        errors.add(new FieldError(node.id(), field + ".required", "must be a boolean"));
+      }
+      if (v.get("default") != null && !JsonTypes.matches(t, v.get("default"))) {
+        errors.add(new FieldError(node.id(), field + ".default", "must be of type " + t));
+      }
+      Object enumValues = v.get("enum");
+      if (enumValues != null) {
+        if (!(enumValues instanceof List<?> e) || e.isEmpty()) {
+          errors.add(new FieldError(node.id(), field + ".enum", "must be a non-empty array"));
+        } else if (e.stream().anyMatch(x -> !JsonTypes.matches(t, x))) {
+          errors.add(new FieldError(node.id(), field + ".enum", "every value must be of type " + t));
+        }
+      }
+      if (v.get("description") != null && !(v.get("description") instanceof String)) {
+        errors.add(new FieldError(node.id(), field + ".description", "must be a string"));
+      }
+    }
+  }
+
+  private static void validateLlm(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Map<String, Object> d = node.data();
+    if (!(d.get("prompt") instanceof String p) || p.isBlank()) {
+      errors.add(new FieldError(node.id(), "data.prompt", "is required: the prompt template"));
+    }
+    for (String key : List.of("provider", "model", "systemPrompt")) {
+      if (d.get(key) != null && !(d.get(key) instanceof String)) {
+        errors.add(new FieldError(node.id(), "data." + key, "must be a string"));
+      }
+    }
+    Object temperature = d.get("temperature");
+    if (temperature != null && !(temperature instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 2)) {
+      errors.add(new FieldError(node.id(), "data.temperature", "must be a number between 0 and 2"));
+    }
+    Object maxTokens = d.get("maxTokens");
+    if (maxTokens != null && !(JsonTypes.matches("integer", maxTokens) && ((Number) maxTokens).longValue() > 0
+        && ((Number) maxTokens).longValue() <= 1_000_000)) {
+      errors.add(new FieldError(node.id(), "data.maxTokens", "must be a positive integer"));
+    }
+  }
+
+  private static void validateTemplate(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Object text = node.data().get("template");
+    Object json = node.data().get("json");
+    if ((text == null) == (json == null)) {
+      errors.add(new FieldError(node.id(), "data.template", "give either a text 'template' or a 'json' template"));
+    } else if (text != null && !(text instanceof String)) {
+      errors.add(new FieldError(node.id(), "data.template", "must be a string"));
+    }
+  }
+
+  private static void validateOutput(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Object shape = node.data().get("shape");
+    if (!(shape instanceof String s) || !OUTPUT_SHAPES.contains(s)) {
+      errors.add(new FieldError(node.id(), "data.shape", "must be one of raw, openai_chat_completion, json_template"));
+      return;
+    }
+    if ("json_template".equals(shape) && node.data().get("template") == null) {
+      errors.add(new FieldError(node.id(), "data.template", "is required for the json_template shape"));
+    }
+    Object source = node.data().get("source");
+    if (source != null && !(source instanceof String)) {
+      errors.add(new FieldError(node.id(), "data.source", "must be a node id"));
+    }
+  }
+
+  private static void validateReferences(
+      FlowDefinition.FlowNode node, FlowGraph graph, Set<String> variables, List<FieldError> errors) {
+    Set<String> upstream = graph.ancestors(node.id());
+    for (var entry : node.data().entrySet()) {
+      if (entry.getKey().equals("variables") || entry.getKey().equals("label")) continue;
+      String field = "data." + entry.getKey();
+      for (String path : Templates.references(entry.getValue())) {
+        String[] parts = path.split("\\.");
+        if (parts[0].equals("input")) {
+          if (parts.length < 2 || !variables.contains(parts[1])) {
+            errors.add(new FieldError(node.id(), field, "refers to {{" + path + "}} but no input variable has that name"));
+          }
+        } else if (!upstream.contains(parts[0])) {
+          errors.add(new FieldError(node.id(), field,
+              "refers to {{" + path + "}} but node '" + parts[0] + "' does not run before this node"));
+        }
+      }
+    }
+    if (NodeKind.OUTPUT.type().equals(node.type()) && node.data().get("source") instanceof String source
+        && !upstream.contains(source)) {
+      errors.add(new FieldError(node.id(), "data.source", "node '" + source + "' does not run before the output"));
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package io.durableflows.workflows.llm;
+
+/**
+ * One model call made by an {@code llm} node. A null provider or model means the worker's configured default.
+ */
+public record LlmCall(
+    String runId,
+    String nodeId,
+    String provider,
+    String model,
+    String systemPrompt,
+    String prompt,
+    Double temperature,
+    Integer maxTokens) {}

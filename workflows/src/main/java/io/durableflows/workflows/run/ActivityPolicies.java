@@ -1,0 +1,44 @@
+package io.durableflows.workflows.run;
+
+import io.durableflows.workflows.llm.LlmFailures;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import java.time.Duration;
+
+/** Options and retry policies of every activity kind, in one place. */
+public final class ActivityPolicies {
+  /**
+   * Model calls: provider 4xx and bad configuration fail at once; 408/429/5xx/timeouts back off (a 429's
+   * Retry-After replaces the backoff through the failure's next-retry delay).
+   */
+  public static final ActivityOptions LLM = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(5))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .setMaximumAttempts(4)
+          .setDoNotRetry(LlmFailures.NON_RETRYABLE.toArray(String[]::new))
+          .build())
+      .build();
+
+  /** Writes to PostgreSQL: short, retried until the database is back. */
+  public static final ActivityOptions STORE = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofSeconds(30))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofMillis(200))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .build())
+      .build();
+
+  private ActivityPolicies() {}
+
+  public static ActivityOptions llm(String summary) {
+    return ActivityOptions.newBuilder(LLM).setSummary(summary).build();
+  }
+
+  public static ActivityOptions store(String summary) {
+    return ActivityOptions.newBuilder(STORE).setSummary(summary).build();
+  }
+}

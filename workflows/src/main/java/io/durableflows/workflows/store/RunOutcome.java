@@ -1,0 +1,20 @@
+package io.durableflows.workflows.store;
+
+import io.durableflows.workflows.llm.Usage;
+import java.util.List;
+
+/** The final state of a run as the run workflow reports it to PostgreSQL. */
+public record RunOutcome(
+    String runId,
+    String status,
+    Object output,
+    String text,
+    Usage usage,
+    double costUsd,
+    String errorType,
+    String errorMessage,
+    List<LlmCallRecord> llmCalls) {
+
+  public static final String COMPLETED = "completed";
+  public static final String FAILED = "failed";
+}
