@@ -29,7 +29,8 @@ class FlowController {
     this.projects = projects;
   }
 
-  record PublishRelease(String version, String notes) {}
+  /** Typed as Object so that a number is reported, not silently turned into a string. */
+  record PublishRelease(Object version, Object notes) {}
 
   @PostMapping
   ResponseEntity<Map<String, Object>> create(Caller caller, @RequestBody Map<String, Object> document) {
@@ -67,11 +68,15 @@ class FlowController {
   ResponseEntity<Map<String, Object>> publish(Caller caller, @PathVariable String slug,
       @RequestBody(required = false) PublishRelease body) {
     caller.require("flows:write");
-    String version = body == null ? null : body.version();
-    if (version != null && version.isBlank()) {
-      throw ApiException.badRequest("invalid_request", "version must not be blank; omit it to auto-increment");
+    Object version = body == null ? null : body.version();
+    Object notes = body == null ? null : body.notes();
+    if (version != null && !(version instanceof String v && !v.isBlank())) {
+      throw ApiException.badRequest("invalid_request", "version must be a non-empty string; omit it to auto-increment");
     }
-    ReleaseRecord release = flows.publish(caller.orgId(), slug, version, body == null ? null : body.notes());
+    if (notes != null && !(notes instanceof String)) {
+      throw ApiException.badRequest("invalid_request", "notes must be a string");
+    }
+    ReleaseRecord release = flows.publish(caller.orgId(), slug, (String) version, (String) notes);
     return ResponseEntity.status(HttpStatus.CREATED).body(view(release, slug));
   }
 
