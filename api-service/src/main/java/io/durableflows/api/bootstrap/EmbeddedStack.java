@@ -25,6 +25,12 @@ public final class EmbeddedStack {
       System.setProperty("spring.temporal.connection.target", "127.0.0.1:" + port);
       System.setProperty("df.embedded", "true");
       if (env.get("DF_EMBEDDED_WORKERS") == null) System.setProperty("df.workers.embedded", "true");
+      String admin = env.get("DF_ADMIN_TOKEN");
+      if (admin == null || admin.isBlank()) {
+        // A local platform needs an admin token to create orgs; this one lives as long as the process.
+        System.setProperty("df.admin-token", "dfadmin_" + io.durableflows.api.support.Ids.random(32));
+        System.setProperty("df.admin-token-generated", "true");
+      }
     }
   }
 

@@ -34,10 +34,14 @@ class OrgBootstrap {
   private final String bootstrapOrg;
   private final String bootstrapToken;
   private final boolean embedded;
+  private final boolean adminTokenGenerated;
+  private final String adminToken;
 
   OrgBootstrap(OrgService orgs, TokenService tokens, FlowService flows, Json json, Environment env,
       @Value("${df.bootstrap.org:}") String bootstrapOrg, @Value("${df.bootstrap.token:}") String bootstrapToken,
-      @Value("${df.embedded:false}") boolean embedded) {
+      @Value("${df.embedded:false}") boolean embedded,
+      @Value("${df.admin-token-generated:false}") boolean adminTokenGenerated,
+      @Value("${df.admin-token:}") String adminToken) {
     this.orgs = orgs;
     this.tokens = tokens;
     this.flows = flows;
@@ -46,6 +50,8 @@ class OrgBootstrap {
     this.bootstrapOrg = bootstrapOrg;
     this.bootstrapToken = bootstrapToken;
     this.embedded = embedded;
+    this.adminTokenGenerated = adminTokenGenerated;
+    this.adminToken = adminToken;
   }
 
   @EventListener(ApplicationReadyEvent.class)
@@ -76,6 +82,13 @@ class OrgBootstrap {
                -d '{"input": {"question": "What is Durable Flows?"}}'
           ==================================================================================
           """.formatted(loaded, token.token(), port));
+    }
+    if (adminTokenGenerated) {
+      System.out.println("""
+           Admin token for this process (set DF_ADMIN_TOKEN to choose your own):
+
+             export DF_ADMIN_TOKEN=%s
+          """.formatted(adminToken));
     }
   }
 

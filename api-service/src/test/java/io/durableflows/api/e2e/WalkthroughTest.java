@@ -1,0 +1,46 @@
+package io.durableflows.api.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.durableflows.api.support.ApiTest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Executes the README's walkthrough block, line for line, with bash and curl against the running API. */
+class WalkthroughTest extends ApiTest {
+  private static final Pattern BLOCK = Pattern.compile("## Walkthrough.*?```bash\\n(.*?)```", Pattern.DOTALL);
+
+  @Test
+  void readmeWalkthrough_runsAsPrinted() throws IOException, InterruptedException {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    Matcher m = BLOCK.matcher(Files.readString(root.resolve("README.md")));
+    assertThat(m.find()).as("README has a walkthrough bash block").isTrue();
+    String script = m.group(1);
+    assertThat(script).contains("examples/flows/$flow.json");
+
+    ProcessBuilder pb = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
+        .directory(root.toFile())
+        .redirectErrorStream(true);
+    pb.environment().put("DF_URL", http.base());
+    pb.environment().put("DF_ADMIN_TOKEN", ADMIN_TOKEN);
+    Process process = pb.start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("\"org_code\":\"acme\"");
+    assertThat(output).contains("\"slug\":\"qa-openai\"").contains("\"slug\":\"qa-raw\"").contains("\"slug\":\"qa-template\"");
+    assertThat(output).contains("\"object\":\"chat.completion\"");
+    assertThat(output).contains("Offline answer to \"What is a release?\"");
+    assertThat(output).contains("\"user_id\":\"u_42\"");
+    assertThat(output).contains("\"version\":\"1.0.0\"");
+    assertThat(output).contains("\"status\":\"complete\"");
+    assertThat(output).contains("\"next_cursor\"");
+  }
+}
