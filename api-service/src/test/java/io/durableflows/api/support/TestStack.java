@@ -38,16 +38,22 @@ public final class TestStack {
 
   public static synchronized String databaseUrl() {
     if (!databaseReady) {
-      try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
-          var st = c.createStatement()) {
-        st.execute("drop database if exists " + DATABASE + " with (force)");
-        st.execute("create database " + DATABASE);
-      } catch (SQLException e) {
-        throw new IllegalStateException("API tests need PostgreSQL at " + SERVER + " (user postgres)", e);
-      }
+      recreateDatabase(DATABASE);
       databaseReady = true;
     }
     return SERVER + DATABASE;
+  }
+
+  /** Drops and creates {@code name} on the local server; returns its JDBC URL. */
+  public static String recreateDatabase(String name) {
+    try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+        var st = c.createStatement()) {
+      st.execute("drop database if exists " + name + " with (force)");
+      st.execute("create database " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException("API tests need PostgreSQL at " + SERVER + " (user postgres)", e);
+    }
+    return SERVER + name;
   }
 
   public static int freePort() {

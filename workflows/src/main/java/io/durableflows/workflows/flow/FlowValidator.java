@@ -124,6 +124,9 @@ public final class FlowValidator {
           errors.add(new FieldError(node.id(), field + ".enum", "must be a non-empty array"));
         } else if (e.stream().anyMatch(x -> !JsonTypes.matches(t, x))) {
           errors.add(new FieldError(node.id(), field + ".enum", "every value must be of type " + t));
+        } else if (v.get("default") != null && JsonTypes.matches(t, v.get("default"))
+            && !InputSchema.enumContains(e, v.get("default"))) {
+          errors.add(new FieldError(node.id(), field + ".default", "must be one of the enum values " + e));
         }
       }
       if (v.get("description") != null && !(v.get("description") instanceof String)) {

@@ -88,7 +88,7 @@ public final class InputSchema {
     return result;
   }
 
-  private static boolean enumContains(List<Object> allowed, Object value) {
+  static boolean enumContains(List<?> allowed, Object value) {
     for (Object a : allowed) {
       if (a.equals(value)) return true;
       if (a instanceof Number x && value instanceof Number y && x.doubleValue() == y.doubleValue()) return true;
