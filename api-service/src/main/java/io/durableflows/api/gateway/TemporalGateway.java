@@ -46,7 +46,9 @@ public class TemporalGateway {
         .setTaskQueue(TaskQueues.FLOWS)
         .setStaticSummary("org **" + request.orgCode() + "** · flow **" + request.flowSlug() + "** · version **"
             + request.version() + "**")
-        .setStaticDetails("run `" + request.runId() + "`");
+        .setStaticDetails("run `" + request.runId() + "`")
+        // When this process also hosts the workers, the first workflow task comes back with the start call.
+        .setDisableEagerExecution(false);
     if (properties.searchAttributes()) {
       options.setTypedSearchAttributes(SearchAttributes.newBuilder()
           .set(ORG, request.orgCode()).set(FLOW, request.flowSlug()).set(VERSION, request.version()).build());

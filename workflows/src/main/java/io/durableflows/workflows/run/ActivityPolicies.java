@@ -2,6 +2,7 @@ package io.durableflows.workflows.run;
 
 import io.durableflows.workflows.llm.LlmFailures;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import java.time.Duration;
 
@@ -22,8 +23,11 @@ public final class ActivityPolicies {
           .build())
       .build();
 
-  /** Writes to PostgreSQL: short, retried until the database is back. */
-  public static final ActivityOptions STORE = ActivityOptions.newBuilder()
+  /**
+   * Writes to PostgreSQL: short and idempotent, so a local activity (no task-queue round trip per run), retried
+   * until the database is back.
+   */
+  public static final LocalActivityOptions STORE = LocalActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofSeconds(30))
       .setRetryOptions(RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofMillis(200))
@@ -38,7 +42,7 @@ public final class ActivityPolicies {
     return ActivityOptions.newBuilder(LLM).setSummary(summary).build();
   }
 
-  public static ActivityOptions store(String summary) {
-    return ActivityOptions.newBuilder(STORE).setSummary(summary).build();
+  public static LocalActivityOptions store(String summary) {
+    return LocalActivityOptions.newBuilder(STORE).setSummary(summary).build();
   }
 }

@@ -14,7 +14,7 @@ import io.temporal.workflow.Workflow;
 /** Walks the flow graph node by node; each {@code llm} node is one retryable activity. */
 public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   private final RunStoreActivities store =
-      Workflow.newActivityStub(RunStoreActivities.class, ActivityPolicies.store("record run outcome"));
+      Workflow.newLocalActivityStub(RunStoreActivities.class, ActivityPolicies.store("record run outcome"));
 
   @Override
   public RunResult run(RunRequest request) {
