@@ -1,0 +1,65 @@
+package io.durableflows.api.durability;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A main class of ours in its own JVM, on the test classpath, so a test can SIGKILL it. */
+final class JavaProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+  private final String name;
+
+  private JavaProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  static JavaProcess start(String name, Class<?> mainClass, Map<String, String> env, String... args) throws IOException {
+    Path log = Files.createTempFile("df-" + name + "-", ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(mainClass.getName());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        .directory(new File("."));
+    pb.environment().putAll(env);
+    return new JavaProcess(name, pb.start(), log);
+  }
+
+  /** Waits until the process prints {@code line}; fails with its log if it dies or takes too long. */
+  JavaProcess awaitLog(String line, Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (Files.readString(log).contains(line)) return this;
+      if (!process.isAlive()) throw new AssertionError(name + " exited:\n" + tail());
+      Thread.sleep(100);
+    }
+    throw new AssertionError(name + " did not print '" + line + "' in " + timeout + ":\n" + tail());
+  }
+
+  /** SIGKILL: no shutdown hooks, no graceful drain — a crash. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  String tail() throws IOException {
+    String all = Files.readString(log);
+    return all.length() > 4000 ? all.substring(all.length() - 4000) : all;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) kill();
+  }
+}
