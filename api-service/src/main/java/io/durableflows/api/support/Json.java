@@ -26,12 +26,4 @@ public class Json {
   public Map<String, Object> readMap(String json) {
     return json == null ? null : mapper.readValue(json, MAP);
   }
-
-  public <T> T read(String json, Class<T> type) {
-    return mapper.readValue(json, type);
-  }
-
-  public <T> T convert(Object value, Class<T> type) {
-    return mapper.convertValue(value, type);
-  }
 }

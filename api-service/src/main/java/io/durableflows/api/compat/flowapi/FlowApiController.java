@@ -11,6 +11,8 @@ import io.durableflows.workflows.flow.InputSchema;
 import io.durableflows.workflows.flow.InputVariable;
 import io.durableflows.workflows.run.ChatCompletions;
 import io.durableflows.workflows.run.RunResult;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -51,7 +53,7 @@ class FlowApiController {
         new RunCommand(slug, null, body.input(), body.metadata(), null, null, "flow_api"));
     RunResult result = run.result();
     if ("raw".equals(result.shape())) {
-      return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, java.nio.charset.StandardCharsets.UTF_8))
+      return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
           .header("X-Run-Id", run.record().id()).body(String.valueOf(result.output()));
     }
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header("X-Run-Id", run.record().id())
@@ -125,7 +127,7 @@ class FlowApiController {
       throw ApiException.badRequest("unsupported_flow",
           "this flow has no string input variable to receive the user message");
     }
-    Map<String, Object> input = new java.util.LinkedHashMap<>();
+    Map<String, Object> input = new LinkedHashMap<>();
     input.put(target.name(), userText);
     for (InputVariable v : schema.variables()) {
       if (v.name().equals("messages") && "array".equals(v.type())) input.put("messages", messages);
