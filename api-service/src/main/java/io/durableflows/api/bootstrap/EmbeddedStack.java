@@ -1,6 +1,13 @@
 package io.durableflows.api.bootstrap;
 
-import io.temporal.testserver.TestServer;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.temporal.internal.testservice.GRPCServerHelper;
+import io.temporal.internal.testservice.TestServicesStarter;
+import java.io.IOException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedStack {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedStack.class);
+  public static final String IN_PROCESS_NAME = "durable-flows-temporal";
+  private static volatile boolean inProcess;
 
   private EmbeddedStack() {}
 
@@ -34,15 +43,37 @@ public final class EmbeddedStack {
     }
   }
 
-  /** Starts a port-bound test server with time skipping locked off (a real-time clock, as production has). */
-  public static TestServer.PortBoundTestServer startTestServer(int port) {
+  /**
+   * Starts the test server with time skipping locked off (a real-time clock, as production has), on a port for
+   * other processes and, for this JVM's own client and workers, in-process: no sockets or HTTP/2 framing on the
+   * path every run takes.
+   */
+  public static synchronized AutoCloseable startTestServer(int port) {
+    TestServicesStarter services = new TestServicesStarter(true, 0);
     try {
-      TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(port, true);
+      ServerBuilder<?> network = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create());
+      GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), network);
+      Server networkServer = network.build().start();
+      ServerBuilder<?> local = InProcessServerBuilder.forName(IN_PROCESS_NAME);
+      GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), local);
+      Server localServer = local.build().start();
+      inProcess = true;
       log.info("Temporal test server listening on 127.0.0.1:{} (in memory: runs die with this process)", port);
-      return server;
-    } catch (RuntimeException e) {
+      return () -> {
+        inProcess = false;
+        localServer.shutdownNow();
+        networkServer.shutdownNow();
+        services.close();
+      };
+    } catch (IOException | RuntimeException e) {
+      services.close();
       throw new IllegalStateException("could not start the Temporal test server on port " + port
           + " (set DF_TEMPORAL_PORT to a free port, or TEMPORAL_ADDRESS to use a running server)", e);
     }
+  }
+
+  /** Whether this JVM hosts the test server, reachable in-process under {@link #IN_PROCESS_NAME}. */
+  public static boolean inProcessServerRunning() {
+    return inProcess;
   }
 }

@@ -13,7 +13,13 @@ public final class TemporalServerMain {
     int port = args.length > 0 ? Integer.parseInt(args[0])
         : Integer.parseInt(System.getenv().getOrDefault("DF_TEMPORAL_PORT", "7233"));
     var server = EmbeddedStack.startTestServer(port);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close();
+      } catch (Exception ignored) {
+        // exiting anyway
+      }
+    }));
     System.out.println("Temporal test server ready on 127.0.0.1:" + port);
     new CountDownLatch(1).await();
   }

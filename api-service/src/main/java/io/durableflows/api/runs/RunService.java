@@ -46,8 +46,8 @@ public class RunService {
   public record RunCommand(String flowRef, String version, Map<String, Object> input, Map<String, Object> metadata,
       Map<String, Object> overrides, String flowSessionId, String channel) {}
 
-  /** A finished run: its record and its result. */
-  public record CompletedRun(RunRecord record, RunResult result) {}
+  /** A finished run: its id and its result ({@link #record} reads the rest from PostgreSQL when needed). */
+  public record CompletedRun(String runId, RunResult result) {}
 
   public CompletedRun runAndWait(Caller caller, RunCommand command) {
     caller.require("runs:write");
@@ -97,6 +97,11 @@ public class RunService {
       throw new ApiException(provider ? HttpStatus.BAD_GATEWAY : HttpStatus.INTERNAL_SERVER_ERROR,
           provider ? "provider_error" : "run_failed", e.getMessage(), Map.of("run_id", runId));
     }
-    return new CompletedRun(runs.find(caller.orgId(), runId).orElseThrow(), result);
+    return new CompletedRun(runId, result);
+  }
+
+  /** The stored record of a run this caller started: timings, session, version. */
+  public RunRecord record(Caller caller, CompletedRun run) {
+    return runs.find(caller.orgId(), run.runId()).orElseThrow();
   }
 }

@@ -12,6 +12,7 @@ import io.durableflows.workflows.flow.InputVariable;
 import io.durableflows.workflows.run.ChatCompletions;
 import io.durableflows.workflows.run.RunResult;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,9 +55,9 @@ class FlowApiController {
     RunResult result = run.result();
     if ("raw".equals(result.shape())) {
       return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
-          .header("X-Run-Id", run.record().id()).body(String.valueOf(result.output()));
+          .header("X-Run-Id", run.runId()).body(String.valueOf(result.output()));
     }
-    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header("X-Run-Id", run.record().id())
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header("X-Run-Id", run.runId())
         .body(result.output());
   }
 
@@ -82,9 +83,9 @@ class FlowApiController {
     RunResult result = run.result();
     Object completion = "openai_chat_completion".equals(result.shape())
         ? result.output()
-        : ChatCompletions.of("flowrun_" + run.record().id(), run.record().createdAt().toEpochSecond(),
+        : ChatCompletions.of("flowrun_" + run.runId(), Instant.now().getEpochSecond(),
             result.model(), result.text(), "stop", result.usage());
-    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header("X-Run-Id", run.record().id())
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header("X-Run-Id", run.runId())
         .body(completion);
   }
 

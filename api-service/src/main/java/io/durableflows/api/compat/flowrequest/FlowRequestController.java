@@ -56,7 +56,7 @@ class FlowRequestController {
     String sessionId = options.sessionId() == null ? UUID.randomUUID().toString() : options.sessionId();
     CompletedRun run = runs.runAndWait(caller,
         new RunCommand(flow.id(), options.version(), body, null, options.override(), sessionId, "flow_request"));
-    return response(run, flow, project, body, options, accountId);
+    return response(runs.record(caller, run), run.result(), flow, project, body, options, accountId);
   }
 
   record Options(String sessionId, String version, String stream, Map<String, Object> override) {
@@ -112,10 +112,8 @@ class FlowRequestController {
     }
   }
 
-  private Map<String, Object> response(CompletedRun run, FlowRecord flow, Project project, Map<String, Object> body,
-      Options options, String accountId) {
-    RunRecord r = run.record();
-    RunResult result = run.result();
+  private Map<String, Object> response(RunRecord r, RunResult result, FlowRecord flow, Project project,
+      Map<String, Object> body, Options options, String accountId) {
     String start = iso(r.startedAt());
     String end = iso(r.finishedAt() == null ? OffsetDateTime.now() : r.finishedAt());
     Map<String, Object> requestParams = new LinkedHashMap<>();
