@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Temporal owns retries. The offline provider is always there.
  */
 public final class ModelProviders {
+  private static final List<String> KINDS = List.of("offline", "openai", "anthropic", "ollama");
   private final Map<String, ProviderSettings> settings = new LinkedHashMap<>();
   private final Map<String, ChatModel> models = new ConcurrentHashMap<>();
   private final String defaultProvider;
@@ -24,7 +25,12 @@ public final class ModelProviders {
   public ModelProviders(List<ProviderSettings> configured, String defaultProvider) {
     settings.put(ModelCatalog.OFFLINE_PROVIDER, new ProviderSettings(ModelCatalog.OFFLINE_PROVIDER, "offline", null,
         null, ModelCatalog.OFFLINE_MODEL, null));
-    configured.forEach(p -> settings.put(p.name(), p));
+    for (ProviderSettings p : configured) {
+      if (p.kind() == null || !KINDS.contains(p.kind())) {
+        throw new IllegalArgumentException("provider '" + p.name() + "' needs a kind, one of " + KINDS);
+      }
+      settings.put(p.name(), p);
+    }
     this.defaultProvider = defaultProvider == null || defaultProvider.isBlank()
         ? ModelCatalog.OFFLINE_PROVIDER : defaultProvider;
     if (!settings.containsKey(this.defaultProvider)) {

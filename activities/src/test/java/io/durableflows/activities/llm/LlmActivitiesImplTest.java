@@ -383,4 +383,12 @@ class LlmActivitiesImplTest {
       assertThat(String.valueOf(t.getMessage())).doesNotContain(API_KEY);
     }
   }
+
+  @Test
+  void providers_withUnknownKind_areRejectedAtStartup() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ModelProviders(
+            java.util.List.of(new ProviderSettings("x", "grpc", "http://127.0.0.1:1", "k", "m", null)), "offline"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'x'");
+  }
 }

@@ -34,27 +34,36 @@ public class TokenService {
   public MintedToken mint(String orgId, String name, List<String> scopes) {
     List<String> granted = scopes == null || scopes.isEmpty() ? Caller.ALL_SCOPES : scopes;
     for (String s : granted) {
-      if (!Caller.ALL_SCOPES.contains(s)) {
+      if (s == null || !Caller.ALL_SCOPES.contains(s)) {
         throw ApiException.badRequest("invalid_scope", "unknown scope '" + s + "'; scopes are " + Caller.ALL_SCOPES);
       }
     }
     return insert(orgId, name, granted, PREFIX + Ids.random(40));
   }
 
-  /** Registers a token whose raw value comes from configuration (bootstrap), unless it is already known. */
+  /**
+   * Registers a token whose raw value comes from configuration (bootstrap) unless its hash is already known —
+   * revoked tokens included, so that revoking it sticks across restarts.
+   */
   public boolean registerIfAbsent(String orgId, String name, String rawToken) {
-    if (findByRaw(rawToken).isPresent()) return false;
-    insert(orgId, name, Caller.ALL_SCOPES, rawToken);
+    boolean known = jdbc.sql("select count(*) from api_tokens where token_hash = :hash")
+        .param("hash", hash(rawToken)).query(Long.class).single() > 0;
+    if (known) return false;
+    insert(orgId, name, Caller.ALL_SCOPES, rawToken, "(configured)");
     return true;
   }
 
   private MintedToken insert(String orgId, String name, List<String> scopes, String raw) {
+    return insert(orgId, name, scopes, raw, raw.substring(0, PREFIX.length() + 4));
+  }
+
+  private MintedToken insert(String orgId, String name, List<String> scopes, String raw, String prefix) {
     String id = Ids.newId("tok");
     OffsetDateTime created = jdbc.sql("""
             insert into api_tokens (id, org_id, name, token_hash, token_prefix, scopes)
             values (:id, :org, :name, :hash, :prefix, :scopes) returning created_at""")
         .param("id", id).param("org", orgId).param("name", name).param("hash", hash(raw))
-        .param("prefix", raw.substring(0, Math.min(8, raw.length())))
+        .param("prefix", prefix)
         .param("scopes", scopes.toArray(String[]::new))
         .query(OffsetDateTime.class).single();
     return new MintedToken(id, raw, name, scopes, created);

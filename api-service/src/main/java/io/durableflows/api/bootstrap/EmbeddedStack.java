@@ -1,13 +1,15 @@
 package io.durableflows.api.bootstrap;
 
-import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.temporal.internal.testservice.GRPCServerHelper;
 import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +53,9 @@ public final class EmbeddedStack {
   public static synchronized AutoCloseable startTestServer(int port) {
     TestServicesStarter services = new TestServicesStarter(true, 0);
     try {
-      ServerBuilder<?> network = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create());
+      // Loopback only: the test server has no authentication, and every org's prompts are in its histories.
+      ServerBuilder<?> network = NettyServerBuilder.forAddress(
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), port), InsecureServerCredentials.create());
       GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), network);
       Server networkServer = network.build().start();
       ServerBuilder<?> local = InProcessServerBuilder.forName(IN_PROCESS_NAME);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.Ordered;
@@ -58,9 +59,14 @@ class OrgBootstrap {
   @Order(Ordered.HIGHEST_PRECEDENCE)
   void bootstrap() {
     if (!bootstrapOrg.isBlank() && !bootstrapToken.isBlank()) {
-      Organization org = orgs.find(bootstrapOrg).orElseGet(() -> orgs.create(bootstrapOrg, bootstrapOrg));
-      if (tokens.registerIfAbsent(org.id(), "bootstrap", bootstrapToken)) {
-        log.info("bootstrap: registered DF_BOOTSTRAP_TOKEN for org {}", org.orgCode());
+      try {
+        Organization org = orgs.find(bootstrapOrg).orElseGet(() -> orgs.create(bootstrapOrg, bootstrapOrg));
+        if (tokens.registerIfAbsent(org.id(), "bootstrap", bootstrapToken)) {
+          log.info("bootstrap: registered DF_BOOTSTRAP_TOKEN for org {}", org.orgCode());
+        }
+      } catch (DuplicateKeyException e) {
+        // Another API instance bootstrapped at the same moment: what it wrote is what we wanted.
+        log.info("bootstrap: org {} was created concurrently", bootstrapOrg);
       }
     }
     if (embedded && orgs.count() == 0) {

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -44,10 +46,25 @@ class ApiErrorHandler {
     return error(HttpStatus.METHOD_NOT_ALLOWED, "method_not_allowed", e.getMethod() + " is not supported on this route");
   }
 
-  @ExceptionHandler({MissingServletRequestParameterException.class, MissingRequestHeaderException.class,
-      MethodArgumentTypeMismatchException.class})
-  ResponseEntity<Map<String, Object>> badParameter(Exception e) {
-    return error(HttpStatus.BAD_REQUEST, "invalid_request", e.getMessage());
+  @ExceptionHandler(MissingServletRequestParameterException.class)
+  ResponseEntity<Map<String, Object>> missingParameter(MissingServletRequestParameterException e) {
+    return error(HttpStatus.BAD_REQUEST, "invalid_request", "query parameter '" + e.getParameterName() + "' is required");
+  }
+
+  @ExceptionHandler(MissingRequestHeaderException.class)
+  ResponseEntity<Map<String, Object>> missingHeader(MissingRequestHeaderException e) {
+    return error(HttpStatus.BAD_REQUEST, "invalid_request", "header '" + e.getHeaderName() + "' is required");
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<Map<String, Object>> badParameter(MethodArgumentTypeMismatchException e) {
+    return error(HttpStatus.BAD_REQUEST, "invalid_request", "'" + e.getName() + "' has an invalid value");
+  }
+
+  /** Two requests created the same thing at once: the loser hears what a sequential caller would. */
+  @ExceptionHandler(DuplicateKeyException.class)
+  ResponseEntity<Map<String, Object>> duplicate(DuplicateKeyException e) {
+    return error(HttpStatus.CONFLICT, "conflict", "it already exists (created by a concurrent request)");
   }
 
   @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})
@@ -57,6 +74,11 @@ class ApiErrorHandler {
 
   @ExceptionHandler(Exception.class)
   ResponseEntity<Map<String, Object>> unexpected(Exception e, HttpServletRequest request) {
+    if (e instanceof ErrorResponse known && known.getStatusCode().is4xxClientError()) {
+      // Spring's own client errors (406, missing path variables...) keep their status, in our shape.
+      HttpStatus status = HttpStatus.valueOf(known.getStatusCode().value());
+      return error(status, status.name().toLowerCase(), status.getReasonPhrase());
+    }
     log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
     return error(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "an unexpected error occurred");
   }

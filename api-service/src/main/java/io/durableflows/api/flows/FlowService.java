@@ -22,6 +22,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 @Service
 public class FlowService {
+  /** The version label of runs of an unpublished flow. */
+  public static final String DRAFT = "draft";
+  private static final String ID_PREFIX = "flw_";
   private static final Pattern VERSION = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$");
   private static final String SELECT_FLOW = """
       select f.*, p.slug as project_slug,
@@ -57,6 +60,11 @@ public class FlowService {
           List.of(FieldError.of("project", "must be a project id or slug")));
     }
     FlowDefinition flow = validated(doc);
+    if (flow.slug().startsWith(ID_PREFIX)) {
+      // Flows are addressed by slug or id: a slug shaped like an id would make addresses ambiguous.
+      throw ApiException.invalid("invalid_flow", "the flow definition is invalid",
+          List.of(FieldError.of("slug", "must not start with '" + ID_PREFIX + "', which flow ids use")));
+    }
     Project project = projects.require(orgId, projectRef == null ? ProjectService.DEFAULT : (String) projectRef);
     if (find(orgId, flow.slug()).isPresent()) {
       throw ApiException.conflict("flow_exists", "a flow with slug '" + flow.slug() + "' already exists; PUT it to update");
@@ -78,10 +86,10 @@ public class FlowService {
     FlowRecord existing = require(orgId, slug);
     Map<String, Object> doc = new LinkedHashMap<>(document);
     doc.remove("project");
-    Object givenSlug = doc.putIfAbsent("slug", slug);
-    if (givenSlug != null && !slug.equals(givenSlug)) {
+    Object givenSlug = doc.putIfAbsent("slug", existing.slug());
+    if (givenSlug != null && !existing.slug().equals(givenSlug)) {
       throw ApiException.invalid("invalid_flow", "the flow definition is invalid",
-          List.of(FieldError.of("slug", "cannot change: this flow is '" + slug + "'")));
+          List.of(FieldError.of("slug", "cannot change: this flow is '" + existing.slug() + "'")));
     }
     FlowDefinition flow = validated(doc);
     jdbc.sql("""
@@ -91,7 +99,7 @@ public class FlowService {
         .param("name", flow.name()).param("description", flow.description()).param("definition", json.write(doc))
         .param("history", UUID.randomUUID().toString()).param("id", existing.id())
         .update();
-    return require(orgId, slug);
+    return require(orgId, existing.id());
   }
 
   public void delete(String orgId, String slug) {
@@ -100,7 +108,8 @@ public class FlowService {
   }
 
   public Optional<FlowRecord> find(String orgId, String slugOrId) {
-    return jdbc.sql(SELECT_FLOW + " where f.org_id = :org and (f.slug = :ref or f.id = :ref)")
+    // A slug may look like another flow's id: the id wins, so the lookup stays unambiguous.
+    return jdbc.sql(SELECT_FLOW + " where f.org_id = :org and (f.slug = :ref or f.id = :ref) order by (f.id = :ref) desc limit 1")
         .param("org", orgId).param("ref", slugOrId).query(flowRow).optional();
   }
 
@@ -128,6 +137,9 @@ public class FlowService {
     } else if (!VERSION.matcher(chosen).matches()) {
       throw ApiException.invalid("invalid_request", "invalid release",
           List.of(FieldError.of("version", "letters, digits, '.', '_' or '-', at most 40 characters")));
+    } else if (chosen.equals(DRAFT)) {
+      throw ApiException.invalid("invalid_request", "invalid release",
+          List.of(FieldError.of("version", "'draft' names the unpublished definition and cannot be a release")));
     } else if (findRelease(flow.id(), chosen).isPresent()) {
       throw ApiException.conflict("release_exists", "release '" + chosen + "' of flow '" + slug + "' already exists");
     }
@@ -165,7 +177,7 @@ public class FlowService {
       return new ResolvedFlow(flow.id(), flow.slug(), flow.projectId(), r.id(), r.version(), r.flowHistoryId(),
           FlowDocuments.parse(r.document()));
     }
-    return new ResolvedFlow(flow.id(), flow.slug(), flow.projectId(), null, "draft", flow.draftHistoryId(),
+    return new ResolvedFlow(flow.id(), flow.slug(), flow.projectId(), null, DRAFT, flow.draftHistoryId(),
         FlowDocuments.parse(flow.document()));
   }
 

@@ -10,6 +10,7 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -62,6 +63,7 @@ public class TemporalGateway {
    *
    * @throws TimeoutException when it is still running after {@code timeout}
    * @throws RunFailedException when it failed
+   * @throws RunUnreachableException when Temporal could not be asked
    */
   public RunResult await(String workflowId, Duration timeout) throws TimeoutException {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty());
@@ -74,6 +76,8 @@ public class TemporalGateway {
       }
       String message = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
       throw new RunFailedException(null, "the run's workflow did not complete: " + message);
+    } catch (WorkflowException | StatusRuntimeException e) {
+      throw new RunUnreachableException("Temporal did not answer for run workflow " + workflowId);
     }
   }
 

@@ -46,7 +46,7 @@ public class ProjectService {
   }
 
   public Optional<Project> find(String orgId, String idOrSlug) {
-    return jdbc.sql("select * from projects where org_id = :org and (id = :ref or slug = :ref)")
+    return jdbc.sql("select * from projects where org_id = :org and (id = :ref or slug = :ref) order by (id = :ref) desc limit 1")
         .param("org", orgId).param("ref", idOrSlug).query(ROW).optional();
   }
 

@@ -90,11 +90,13 @@ class RunController {
     usage.put("total_tokens", r.totalTokens());
     out.put("usage", usage);
     out.put("cost_usd", r.costUsd());
+    Map<String, Object> error = null;
     if (r.errorType() != null || r.errorMessage() != null) {
-      out.put("error", Map.of("type", String.valueOf(r.errorType()), "message", String.valueOf(r.errorMessage())));
-    } else {
-      out.put("error", null);
+      error = new LinkedHashMap<>();
+      error.put("type", r.errorType());
+      error.put("message", r.errorMessage());
     }
+    out.put("error", error);
     out.put("workflow_id", r.workflowId());
     out.put("temporal_ui_url", temporal.uiLink(r.workflowId()));
     if (full) {

@@ -5,6 +5,7 @@ import io.durableflows.api.errors.ApiException;
 import io.durableflows.api.flows.FlowService;
 import io.durableflows.api.flows.ResolvedFlow;
 import io.durableflows.api.gateway.RunFailedException;
+import io.durableflows.api.gateway.RunUnreachableException;
 import io.durableflows.api.gateway.TemporalGateway;
 import io.durableflows.api.support.Ids;
 import io.durableflows.workflows.flow.FlowDefinition;
@@ -19,6 +20,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -26,6 +29,7 @@ import org.springframework.stereotype.Service;
 /** Starts runs as Temporal workflows and waits for them; every run API dialect goes through here. */
 @Service
 public class RunService {
+  private static final Logger log = LoggerFactory.getLogger(RunService.class);
   private final FlowService flows;
   private final RunRepository runs;
   private final TemporalGateway temporal;
@@ -77,7 +81,8 @@ public class RunService {
     try {
       temporal.start(workflowId, new RunRequest(runId, caller.orgCode(), flow.slug(), flow.version(), definition, input));
     } catch (RuntimeException e) {
-      runs.markStartFailed(runId, "could not start the run's workflow: " + e.getMessage());
+      log.warn("run {}: starting workflow {} failed", runId, workflowId, e);
+      runs.markStartFailed(runId, "could not start the run's workflow (" + e.getClass().getSimpleName() + ")");
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable",
           "the run could not be started: Temporal is not reachable", Map.of("run_id", runId));
     }
@@ -85,12 +90,13 @@ public class RunService {
     try {
       result = temporal.await(workflowId, syncTimeout);
     } catch (TimeoutException e) {
-      Map<String, Object> extra = new LinkedHashMap<>();
-      extra.put("run_id", runId);
-      extra.put("status", RunRecord.RUNNING);
-      extra.put("status_url", "/api/v1/runs/" + runId);
       throw new ApiException(HttpStatus.GATEWAY_TIMEOUT, "run_timeout",
-          "the run did not finish within " + syncTimeout.toSeconds() + " s; it keeps going: poll status_url", extra);
+          "the run did not finish within " + syncTimeout.toSeconds() + " s; it keeps going: poll status_url",
+          stillRunning(runId));
+    } catch (RunUnreachableException e) {
+      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable",
+          "Temporal did not answer while waiting for the run; it may still complete: poll status_url",
+          stillRunning(runId));
     } catch (RunFailedException e) {
       boolean provider = e.failureType() != null && (e.failureType().startsWith("Provider")
           || e.failureType().equals(LlmFailures.INVALID_CONFIGURATION));
@@ -98,6 +104,14 @@ public class RunService {
           provider ? "provider_error" : "run_failed", e.getMessage(), Map.of("run_id", runId));
     }
     return new CompletedRun(runId, result);
+  }
+
+  private static Map<String, Object> stillRunning(String runId) {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    extra.put("run_id", runId);
+    extra.put("status", RunRecord.RUNNING);
+    extra.put("status_url", "/api/v1/runs/" + runId);
+    return extra;
   }
 
   /** The stored record of a run this caller started: timings, session, version. */

@@ -226,4 +226,50 @@ class FlowRoutesTest extends ApiTest {
     assertThat(r.status()).isEqualTo(403);
     assertThat(r.json().path("error").asText()).isEqualTo("insufficient_scope");
   }
+
+  @Test
+  void update_byId_keepsTheSlug() {
+    TestOrg org = newOrg();
+    String id = createExample(org, "qa-raw").path("id").asText();
+    Map<String, Object> doc = example("qa-raw");
+    doc.remove("slug");
+    Http.Response r = http.put("/api/v1/flows/" + id, org.token(), doc);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("slug").asText()).isEqualTo("qa-raw");
+    assertThat(r.json().path("definition").path("slug").asText()).isEqualTo("qa-raw");
+  }
+
+  @Test
+  void create_withSlugShapedLikeAFlowId_returns400() {
+    TestOrg org = newOrg();
+    String id = createExample(org, "qa-raw").path("id").asText();
+    Map<String, Object> doc = example("qa-openai");
+    doc.put("slug", id);
+    Http.Response r = http.post("/api/v1/flows", org.token(), doc);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().path("details").get(0).path("field").asText()).isEqualTo("slug");
+    assertThat(http.get("/api/v1/flows/" + id, org.token()).json().path("slug").asText()).isEqualTo("qa-raw");
+  }
+
+  @Test
+  void publish_withVersionDraft_returns400() {
+    TestOrg org = newOrg();
+    createExample(org, "qa-raw");
+    assertThat(http.post("/api/v1/flows/qa-raw/releases", org.token(), Map.of("version", "draft")).status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void create_withANodeThatDoesNotFeedTheOutput_returns400() {
+    TestOrg org = newOrg();
+    Map<String, Object> doc = example("qa-raw");
+    @SuppressWarnings("unchecked")
+    List<Object> edges = new java.util.ArrayList<>((List<Object>) doc.get("edges"));
+    edges.removeIf(e -> "e2".equals(((Map<?, ?>) e).get("id")));
+    doc.put("edges", edges);
+    node(doc, "output").remove("source");
+    Http.Response r = http.post("/api/v1/flows", org.token(), doc);
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().path("details").findValuesAsText("node")).contains("answer");
+  }
 }

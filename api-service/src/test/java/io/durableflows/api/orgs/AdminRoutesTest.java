@@ -99,4 +99,25 @@ class AdminRoutesTest extends ApiTest {
     assertThat(http.get("/api/v1/flows", BOOTSTRAP_TOKEN).status()).isEqualTo(200);
     assertThat(orgs.find("bootorg")).isPresent();
   }
+
+  @Test
+  void mintToken_withNullScope_returns400() {
+    TestOrg org = newOrg();
+    java.util.List<String> scopes = new java.util.ArrayList<>();
+    scopes.add(null);
+    assertThat(http.post("/admin/v1/orgs/" + org.code() + "/tokens", ADMIN_TOKEN, Map.of("scopes", scopes)).status())
+        .isEqualTo(400);
+  }
+
+  @Test
+  void configuredToken_onceRevoked_staysRevokedWhenRegisteredAgain() {
+    TestOrg org = newOrg();
+    String raw = "df_configured_" + System.nanoTime();
+    assertThat(tokens.registerIfAbsent(org.id(), "configured", raw)).isTrue();
+    String id = tokens.findByRaw(raw).orElseThrow().tokenId();
+    tokens.revoke(org.id(), id);
+    assertThat(tokens.registerIfAbsent(org.id(), "configured", raw)).isFalse();
+    assertThat(http.get("/api/v1/flows", raw).status()).isEqualTo(401);
+    assertThat(http.get("/admin/v1/orgs/" + org.code() + "/tokens", ADMIN_TOKEN).body()).doesNotContain(raw.substring(0, 8));
+  }
 }

@@ -31,6 +31,10 @@ public final class FlowGraph {
     }
   }
 
+  public FlowDefinition flow() {
+    return flow;
+  }
+
   /** Topological order, or empty when the edges form a cycle. */
   public Optional<List<FlowDefinition.FlowNode>> order() {
     Map<String, Integer> pending = new HashMap<>();

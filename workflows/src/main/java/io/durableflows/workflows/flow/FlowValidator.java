@@ -22,7 +22,7 @@ public final class FlowValidator {
       errors.add(FieldError.of("slug", "is required: lowercase letters, digits, '-' or '_', at most 63 characters"));
     }
     if (flow.nodes().isEmpty()) {
-      errors.add(FieldError.of("nodes", "must contain at least an input, an llm or template, and an output node"));
+      errors.add(FieldError.of("nodes", "must not be empty: a flow needs at least an output node"));
       return errors;
     }
     Set<String> ids = new HashSet<>();
@@ -76,6 +76,7 @@ public final class FlowValidator {
     for (var node : flow.nodes()) {
       validateReferences(node, graph, variables, errors);
     }
+    validateAllFeedTheOutput(flow, graph, errors);
     return errors;
   }
 
@@ -196,12 +197,43 @@ public final class FlowValidator {
         } else if (!upstream.contains(parts[0])) {
           errors.add(new FieldError(node.id(), field,
               "refers to {{" + path + "}} but node '" + parts[0] + "' does not run before this node"));
+        } else if (isInputNode(graph, parts[0])) {
+          errors.add(new FieldError(node.id(), field,
+              "refers to input node '" + parts[0] + "': write {{input.<variable>}} instead"));
         }
       }
     }
-    if (NodeKind.OUTPUT.type().equals(node.type()) && node.data().get("source") instanceof String source
-        && !upstream.contains(source)) {
-      errors.add(new FieldError(node.id(), "data.source", "node '" + source + "' does not run before the output"));
+    if (NodeKind.OUTPUT.type().equals(node.type()) && node.data().get("source") instanceof String source) {
+      if (!upstream.contains(source)) {
+        errors.add(new FieldError(node.id(), "data.source", "node '" + source + "' does not run before the output"));
+      } else if (isInputNode(graph, source)) {
+        errors.add(new FieldError(node.id(), "data.source", "must be an llm or template node, not an input node"));
+      }
+    }
+  }
+
+  private static boolean isInputNode(FlowGraph graph, String id) {
+    var node = graph.flow().node(id);
+    return node != null && NodeKind.INPUT.type().equals(node.type());
+  }
+
+  /** The response is the output node's: a node that is not upstream of it would run for nothing. */
+  private static void validateAllFeedTheOutput(FlowDefinition flow, FlowGraph graph, List<FieldError> errors) {
+    var outputs = flow.nodesOfType(NodeKind.OUTPUT.type());
+    if (outputs.size() != 1) return;
+    String output = outputs.get(0).id();
+    Set<String> upstream = graph.ancestors(output);
+    for (var node : flow.nodes()) {
+      boolean work = NodeKind.LLM.type().equals(node.type()) || NodeKind.TEMPLATE.type().equals(node.type());
+      if (work && !upstream.contains(node.id())) {
+        errors.add(new FieldError(node.id(), "edges", "does not lead to the output node '" + output + "'"));
+      }
+    }
+    for (var edge : flow.edges()) {
+      if (output.equals(edge.source())) {
+        errors.add(new FieldError(output, "edges", "the output node must be last: remove the edge to '"
+            + edge.target() + "'"));
+      }
     }
   }
 }

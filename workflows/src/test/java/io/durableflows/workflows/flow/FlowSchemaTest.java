@@ -115,6 +115,7 @@ class FlowSchemaTest {
   private static ObjectNode addTemplateNode(ObjectNode doc) {
     ObjectNode tpl = doc.withArray("nodes").addObject();
     tpl.put("id", "tpl").put("type", "template");
+    doc.withArray("edges").addObject().put("id", "e-tpl").put("source", "tpl").put("target", "output");
     return tpl.putObject("data");
   }
 
@@ -156,10 +157,6 @@ class FlowSchemaTest {
         Arguments.of("temperature 0", (Consumer<ObjectNode>) doc -> data(doc, 1).put("temperature", 0)),
         Arguments.of("temperature 2", (Consumer<ObjectNode>) doc -> data(doc, 1).put("temperature", 2.0)),
         Arguments.of("variable without type", (Consumer<ObjectNode>) doc -> variable(doc).remove("type")),
-        Arguments.of("no edges", (Consumer<ObjectNode>) doc -> {
-          doc.remove("edges");
-          data(doc, 2).remove("source");
-        }),
         Arguments.of("no position", (Consumer<ObjectNode>) doc -> node(doc, 1).remove("position")),
         Arguments.of("canvas keys on nodes and edges", (Consumer<ObjectNode>) doc -> {
           node(doc, 1).put("selected", true);

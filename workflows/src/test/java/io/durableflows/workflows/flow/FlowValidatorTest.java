@@ -305,6 +305,7 @@ class FlowValidatorTest {
   void validate_withTemplateAndJson_namesTheNodeAndTemplate() {
     var flow = withNode(VALID,
         new FlowDefinition.FlowNode("tpl", "template", Map.of("template", "a", "json", Map.of("a", 1)), null));
+    flow = withEdge(flow, "tpl", "output");
 
     assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
         .containsExactly(tuple("tpl", "data.template"));
@@ -313,6 +314,7 @@ class FlowValidatorTest {
   @Test
   void validate_withNeitherTemplateNorJson_namesTheNodeAndTemplate() {
     var flow = withNode(VALID, new FlowDefinition.FlowNode("tpl", "template", Map.of(), null));
+    flow = withEdge(flow, "tpl", "output");
 
     assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
         .containsExactly(tuple("tpl", "data.template"));
@@ -321,6 +323,7 @@ class FlowValidatorTest {
   @Test
   void validate_withNonStringTextTemplate_namesTheNodeAndTemplate() {
     var flow = withNode(VALID, new FlowDefinition.FlowNode("tpl", "template", Map.of("template", 42), null));
+    flow = withEdge(flow, "tpl", "output");
 
     assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
         .containsExactly(tuple("tpl", "data.template"));
@@ -380,6 +383,7 @@ class FlowValidatorTest {
   @Test
   void validate_withReferenceToUnconnectedNode_namesTheNodeAndField() {
     var flow = withNode(VALID, new FlowDefinition.FlowNode("tpl", "template", Map.of("template", "hi"), null));
+    flow = withEdge(flow, "tpl", "output");
     flow = withData(flow, "answer", "prompt", "{{tpl.text}}");
 
     assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
@@ -401,7 +405,7 @@ class FlowValidatorTest {
     flow = withData(flow, "output", "source", "tpl");
 
     assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
-        .containsExactly(tuple("output", "data.source"));
+        .contains(tuple("output", "data.source"));
   }
 
   @Test
@@ -418,5 +422,42 @@ class FlowValidatorTest {
 
     assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
         .containsExactly(tuple("output", "data.prompt"));
+  }
+
+  @Test
+  void validate_withNodeThatDoesNotLeadToTheOutput_namesTheNode() {
+    var flow = withNode(VALID, new FlowDefinition.FlowNode("dangling", "llm", Map.of("prompt", "hi"), null));
+    flow = withEdge(flow, "input", "dangling");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .containsExactly(tuple("dangling", "edges"));
+  }
+
+  @Test
+  void validate_withEdgeLeavingTheOutput_namesTheOutput() {
+    var flow = withNode(VALID, new FlowDefinition.FlowNode("after", "template", Map.of("template", "x"), null));
+    flow = withEdge(flow, "output", "after");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .contains(tuple("output", "edges"), tuple("after", "edges"));
+  }
+
+  @Test
+  void validate_withReferenceToASecondInputNodeById_asksForInputDotVariable() {
+    var flow = withNode(VALID, new FlowDefinition.FlowNode("extra", "input",
+        Map.of("variables", List.of(Map.of("name", "x", "type", "string"))), null));
+    flow = withData(withEdge(flow, "extra", "answer"), "answer", "prompt", "{{extra.x}}");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field, FieldError::message)
+        .containsExactly(tuple("answer", "data.prompt",
+            "refers to input node 'extra': write {{input.<variable>}} instead"));
+  }
+
+  @Test
+  void validate_withOutputSourceAnInputNode_namesTheSource() {
+    var flow = withEdge(withData(VALID, "output", "source", "input"), "input", "output");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .containsExactly(tuple("output", "data.source"));
   }
 }
