@@ -3,6 +3,8 @@ package io.durableflows.workers;
 import io.durableflows.activities.llm.LlmActivitiesImpl;
 import io.durableflows.activities.llm.ModelProviders;
 import io.durableflows.activities.store.JdbcRunStoreActivities;
+import io.temporal.spring.boot.TemporalOptionsCustomizer;
+import io.temporal.worker.WorkerOptions;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +29,12 @@ public class WorkersConfiguration {
     ModelProviders providers = new ModelProviders(properties.activeProviders(), properties.defaultProvider());
     log.info("LLM providers: {}; default: {}", providers.providers(), providers.defaultProvider());
     return providers;
+  }
+
+  /** Task executors on virtual threads: many runs wait on providers at once, and a platform thread each costs. */
+  @Bean
+  TemporalOptionsCustomizer<WorkerOptions.Builder> virtualThreadWorkers() {
+    return builder -> builder.setUsingVirtualThreads(true).setMaxConcurrentWorkflowTaskPollers(8).setMaxConcurrentActivityTaskPollers(8);
   }
 
   @Bean

@@ -11,7 +11,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes a run's final state. Idempotent: a retried activity rewrites the same row and the same call rows.
+ * Writes a run's final state. Idempotent: a retried activity rewrites the same row and upserts the same call rows
+ * (a run's outcome is deterministic, so a retry carries the same calls).
  */
 public class JdbcRunStoreActivities implements RunStoreActivities {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,13 +46,16 @@ public class JdbcRunStoreActivities implements RunStoreActivities {
           .param("errorMessage", outcome.errorMessage())
           .param("id", outcome.runId())
           .update();
-      jdbc.sql("delete from llm_calls where run_id = :id").param("id", outcome.runId()).update();
       int seq = 0;
       for (LlmCallRecord call : outcome.llmCalls()) {
         jdbc.sql("""
                 insert into llm_calls (run_id, seq, node_id, provider, model, prompt_tokens, completion_tokens,
                   cost_usd, duration_ms)
-                values (:run, :seq, :node, :provider, :model, :prompt, :completion, :cost, :duration)""")
+                values (:run, :seq, :node, :provider, :model, :prompt, :completion, :cost, :duration)
+                on conflict (run_id, seq) do update set node_id = excluded.node_id, provider = excluded.provider,
+                  model = excluded.model, prompt_tokens = excluded.prompt_tokens,
+                  completion_tokens = excluded.completion_tokens, cost_usd = excluded.cost_usd,
+                  duration_ms = excluded.duration_ms""")
             .param("run", outcome.runId())
             .param("seq", seq++)
             .param("node", call.nodeId())

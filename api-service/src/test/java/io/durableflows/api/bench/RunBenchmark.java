@@ -31,7 +31,7 @@ public final class RunBenchmark {
   private static final int WARMUP = 300;
   private static final int SAMPLES = 1000;
   private static final int CLIENTS = 50;
-  private static final int THROUGHPUT_RUNS = 3000;
+  private static final int THROUGHPUT_RUNS = 6000;
 
   private RunBenchmark() {}
 
