@@ -24,7 +24,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class FlowService {
   /** The version label of runs of an unpublished flow. */
   public static final String DRAFT = "draft";
-  private static final String ID_PREFIX = "flw_";
+  private static final String ID_KIND = "flw";
+  private static final String ID_PREFIX = ID_KIND + "_";
   private static final Pattern VERSION = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$");
   private static final String SELECT_FLOW = """
       select f.*, p.slug as project_slug,
@@ -69,7 +70,7 @@ public class FlowService {
     if (find(orgId, flow.slug()).isPresent()) {
       throw ApiException.conflict("flow_exists", "a flow with slug '" + flow.slug() + "' already exists; PUT it to update");
     }
-    String id = Ids.newId("flw");
+    String id = Ids.newId(ID_KIND);
     jdbc.sql("""
             insert into flows (id, org_id, project_id, slug, name, description, definition, draft_history_id)
             values (:id, :org, :project, :slug, :name, :description, cast(:definition as json), :history)""")

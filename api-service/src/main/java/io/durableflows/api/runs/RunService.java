@@ -98,8 +98,7 @@ public class RunService {
           "Temporal did not answer while waiting for the run; it may still complete: poll status_url",
           stillRunning(runId));
     } catch (RunFailedException e) {
-      boolean provider = e.failureType() != null && (e.failureType().startsWith("Provider")
-          || e.failureType().equals(LlmFailures.INVALID_CONFIGURATION));
+      boolean provider = e.failureType() != null && LlmFailures.ALL.contains(e.failureType());
       throw new ApiException(provider ? HttpStatus.BAD_GATEWAY : HttpStatus.INTERNAL_SERVER_ERROR,
           provider ? "provider_error" : "run_failed", e.getMessage(), Map.of("run_id", runId));
     }

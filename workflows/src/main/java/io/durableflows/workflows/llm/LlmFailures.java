@@ -14,6 +14,8 @@ public final class LlmFailures {
   public static final String PROVIDER_UNAVAILABLE = "ProviderUnavailable";
 
   public static final List<String> NON_RETRYABLE = List.of(PROVIDER_REJECTED, PROVIDER_AUTH, INVALID_CONFIGURATION);
+  public static final List<String> ALL =
+      List.of(PROVIDER_REJECTED, PROVIDER_AUTH, INVALID_CONFIGURATION, PROVIDER_UNAVAILABLE);
 
   private LlmFailures() {}
 }
