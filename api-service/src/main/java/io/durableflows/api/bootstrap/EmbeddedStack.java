@@ -1,5 +1,6 @@
 package io.durableflows.api.bootstrap;
 
+import io.durableflows.api.support.Ids;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -39,7 +40,7 @@ public final class EmbeddedStack {
       String admin = env.get("DF_ADMIN_TOKEN");
       if (admin == null || admin.isBlank()) {
         // A local platform needs an admin token to create orgs; this one lives as long as the process.
-        System.setProperty("df.admin-token", "dfadmin_" + io.durableflows.api.support.Ids.random(32));
+        System.setProperty("df.admin-token", "dfadmin_" + Ids.random(32));
         System.setProperty("df.admin-token-generated", "true");
       }
     }

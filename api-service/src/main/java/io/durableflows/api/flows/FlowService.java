@@ -25,7 +25,6 @@ public class FlowService {
   /** The version label of runs of an unpublished flow. */
   public static final String DRAFT = "draft";
   private static final String ID_KIND = "flw";
-  private static final String ID_PREFIX = ID_KIND + "_";
   private static final Pattern VERSION = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$");
   private static final String SELECT_FLOW = """
       select f.*, p.slug as project_slug,
@@ -61,10 +60,9 @@ public class FlowService {
           List.of(FieldError.of("project", "must be a project id or slug")));
     }
     FlowDefinition flow = validated(doc);
-    if (flow.slug().startsWith(ID_PREFIX)) {
-      // Flows are addressed by slug or id: a slug shaped like an id would make addresses ambiguous.
+    if (Ids.looksLikeId(ID_KIND, flow.slug())) {
       throw ApiException.invalid("invalid_flow", "the flow definition is invalid",
-          List.of(FieldError.of("slug", "must not start with '" + ID_PREFIX + "', which flow ids use")));
+          List.of(FieldError.of("slug", "must not start with '" + ID_KIND + "_', which flow ids use")));
     }
     Project project = projects.require(orgId, projectRef == null ? ProjectService.DEFAULT : (String) projectRef);
     if (find(orgId, flow.slug()).isPresent()) {
@@ -109,7 +107,7 @@ public class FlowService {
   }
 
   public Optional<FlowRecord> find(String orgId, String slugOrId) {
-    // A slug may look like another flow's id: the id wins, so the lookup stays unambiguous.
+    // Slugs cannot look like ids (see create); ordering by the id match keeps this a single row regardless.
     return jdbc.sql(SELECT_FLOW + " where f.org_id = :org and (f.slug = :ref or f.id = :ref) order by (f.id = :ref) desc limit 1")
         .param("org", orgId).param("ref", slugOrId).query(flowRow).optional();
   }

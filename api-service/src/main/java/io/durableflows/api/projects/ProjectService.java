@@ -14,6 +14,7 @@ import org.springframework.stereotype.Service;
 @Service
 public class ProjectService {
   public static final String DEFAULT = "default";
+  private static final String ID_KIND = "prj";
   private static final RowMapper<Project> ROW = (rs, n) -> new Project(rs.getString("id"), rs.getString("slug"),
       rs.getString("name"), rs.getString("description"), rs.getObject("created_at", OffsetDateTime.class));
   private final JdbcClient jdbc;
@@ -30,6 +31,9 @@ public class ProjectService {
     if (slug == null || !FlowValidator.SLUG.matcher(slug).matches()) {
       throw ApiException.badRequest("invalid_request", "slug is required: lowercase letters, digits, '-' or '_'");
     }
+    if (Ids.looksLikeId(ID_KIND, slug)) {
+      throw ApiException.badRequest("invalid_request", "slug must not start with '" + ID_KIND + "_', which project ids use");
+    }
     if (find(orgId, slug).isPresent()) {
       throw ApiException.conflict("project_exists", "project '" + slug + "' already exists");
     }
@@ -37,7 +41,7 @@ public class ProjectService {
   }
 
   private Project insert(String orgId, String slug, String name, String description) {
-    String id = Ids.newId("prj");
+    String id = Ids.newId(ID_KIND);
     return jdbc.sql("""
             insert into projects (id, org_id, slug, name, description) values (:id, :org, :slug, :name, :description)
             returning id, slug, name, description, created_at""")

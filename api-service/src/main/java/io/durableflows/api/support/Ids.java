@@ -13,6 +13,14 @@ public final class Ids {
     return prefix + "_" + random(20);
   }
 
+  /**
+   * Whether {@code value} has the shape of an id of {@code kind}. Things addressed by slug or id refuse such
+   * slugs, so that an address never means two things.
+   */
+  public static boolean looksLikeId(String kind, String value) {
+    return value != null && value.startsWith(kind + "_");
+  }
+
   public static String random(int length) {
     char[] out = new char[length];
     for (int i = 0; i < length; i++) out[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];

@@ -25,6 +25,8 @@ class ProjectRoutesTest extends ApiTest {
     assertThat(http.post("/api/v1/projects", org.token(), Map.of("slug", "default")).status()).isEqualTo(409);
     assertThat(http.post("/api/v1/projects", org.token(), Map.of("slug", "Bad Slug")).status()).isEqualTo(400);
     assertThat(http.post("/api/v1/projects", org.token(), Map.of()).status()).isEqualTo(400);
+    assertThat(http.post("/api/v1/projects", org.token(), Map.of("slug", "prj_lookslikeanid")).status())
+        .isEqualTo(400);
   }
 
   @Test
