@@ -8,10 +8,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * {@code df.llm.*}: the default provider and the provider table. A provider is active when it has an API key,
- * or, for keyless kinds (ollama), a base URL.
+ * or, for keyless kinds (ollama), a base URL. {@code streamFlushInterval} batches streamed deltas into signals;
+ * {@code offlineWordDelay} paces the offline model when it streams.
  */
 @ConfigurationProperties("df.llm")
-public record LlmProperties(String defaultProvider, Map<String, Provider> providers) {
+public record LlmProperties(String defaultProvider, Map<String, Provider> providers, Duration streamFlushInterval,
+    Duration offlineWordDelay) {
 
   public record Provider(String kind, String baseUrl, String apiKey, String defaultModel, Duration timeout) {
     boolean active() {

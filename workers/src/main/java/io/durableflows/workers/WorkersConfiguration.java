@@ -2,7 +2,10 @@ package io.durableflows.workers;
 
 import io.durableflows.activities.llm.LlmActivitiesImpl;
 import io.durableflows.activities.llm.ModelProviders;
+import io.durableflows.activities.llm.StreamSettings;
+import io.durableflows.activities.llm.WorkflowDeltaSink;
 import io.durableflows.activities.store.JdbcRunStoreActivities;
+import io.temporal.client.WorkflowClient;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.worker.WorkerOptions;
 import javax.sql.DataSource;
@@ -26,20 +29,27 @@ public class WorkersConfiguration {
 
   @Bean
   ModelProviders modelProviders(LlmProperties properties) {
-    ModelProviders providers = new ModelProviders(properties.activeProviders(), properties.defaultProvider());
+    ModelProviders providers = new ModelProviders(properties.activeProviders(), properties.defaultProvider(),
+        properties.offlineWordDelay());
     log.info("LLM providers: {}; default: {}", providers.providers(), providers.defaultProvider());
     return providers;
   }
 
-  /** Task executors on virtual threads: many runs wait on providers at once, and a platform thread each costs. */
+  /**
+   * Task executors on virtual threads: many runs wait on providers at once, and a platform thread each costs. A
+   * streaming model call mostly waits too, so one worker holds a thousand of them (the SDK's default is 200).
+   */
   @Bean
   TemporalOptionsCustomizer<WorkerOptions.Builder> virtualThreadWorkers() {
-    return builder -> builder.setUsingVirtualThreads(true).setMaxConcurrentWorkflowTaskPollers(8).setMaxConcurrentActivityTaskPollers(8);
+    return builder -> builder.setUsingVirtualThreads(true).setMaxConcurrentWorkflowTaskPollers(8)
+        .setMaxConcurrentActivityTaskPollers(8).setMaxConcurrentActivityExecutionSize(1000);
   }
 
   @Bean
-  LlmActivitiesImpl llmActivities(ModelProviders providers) {
-    return new LlmActivitiesImpl(providers);
+  LlmActivitiesImpl llmActivities(ModelProviders providers, WorkflowClient client, LlmProperties properties) {
+    StreamSettings settings = properties.streamFlushInterval() == null ? StreamSettings.DEFAULT
+        : new StreamSettings(properties.streamFlushInterval(), StreamSettings.DEFAULT.heartbeatInterval());
+    return new LlmActivitiesImpl(providers, new WorkflowDeltaSink(client), settings);
   }
 
   @Bean

@@ -7,46 +7,59 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import io.durableflows.workflows.catalog.ModelCatalog;
+import io.durableflows.workflows.events.DeltaBatch;
 import io.durableflows.workflows.llm.LlmActivities;
 import io.durableflows.workflows.llm.LlmCall;
 import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+/**
+ * Calls the model from a thread of its own while the activity thread batches deltas into signals to the run
+ * workflow, heartbeats, and stops the call when the run is cancelled.
+ */
 public class LlmActivitiesImpl implements LlmActivities {
   private static final Logger log = LoggerFactory.getLogger(LlmActivitiesImpl.class);
+  /** The run closed while its model call was still streaming (cancelled, terminated). */
+  static final String RUN_GONE = "RunGone";
   private final ModelProviders providers;
+  private final DeltaSink sink;
+  private final StreamSettings settings;
 
-  public LlmActivitiesImpl(ModelProviders providers) {
+  public LlmActivitiesImpl(ModelProviders providers, DeltaSink sink, StreamSettings settings) {
     this.providers = providers;
+    this.sink = sink;
+    this.settings = settings;
   }
 
   @Override
   public LlmReply complete(LlmCall call) {
     ModelProviders.Resolved resolved = providers.resolve(call.provider(), call.model());
     String provider = resolved.provider().name();
-    List<ChatMessage> messages = new ArrayList<>();
-    if (call.systemPrompt() != null && !call.systemPrompt().isBlank()) {
-      messages.add(SystemMessage.from(call.systemPrompt()));
-    }
-    messages.add(UserMessage.from(call.prompt() == null || call.prompt().isEmpty() ? " " : call.prompt()));
-    ChatRequest request = ChatRequest.builder()
-        .messages(messages)
-        .modelName(resolved.model())
-        .temperature(call.temperature())
-        .maxOutputTokens(call.maxTokens())
-        .build();
+    ActivityExecutionContext context = Activity.getExecutionContext();
     long started = System.nanoTime();
+    ChatRequest request = request(call, resolved.model());
+    String threadName = "llm " + call.runId() + "/" + call.nodeId();
+    ModelCall modelCall = call.stream()
+        ? ModelCall.streaming(resolved.streamingModel(), request, threadName)
+        : ModelCall.blocking(resolved.chatModel(), request, threadName);
     ChatResponse response;
     try {
-      response = resolved.chatModel().chat(request);
-    } catch (ApplicationFailure failure) {
-      throw failure;
+      response = new Relay(call, context, modelCall).await();
+    } catch (InterruptedException e) {
+      modelCall.cancel();
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure("interrupted while waiting for the model", "Interrupted");
     } catch (RuntimeException e) {
+      modelCall.cancel();
+      if (e instanceof ApplicationFailure || e instanceof io.temporal.client.ActivityCompletionException) throw e;
       ApplicationFailure failure = ProviderErrors.toFailure(provider, resolved.model(), e, resolved.provider().apiKey());
       log.warn("run {} node {}: {} ({})", call.runId(), call.nodeId(), failure.getOriginalMessage(), failure.getType());
       throw failure;
@@ -61,5 +74,92 @@ public class LlmActivitiesImpl implements LlmActivities {
     String text = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
     String finish = response.finishReason() == null ? "stop" : response.finishReason().name().toLowerCase();
     return new LlmReply(text, provider, model, finish, usage, cost, durationMs);
+  }
+
+  private static ChatRequest request(LlmCall call, String model) {
+    List<ChatMessage> messages = new ArrayList<>();
+    if (call.systemPrompt() != null && !call.systemPrompt().isBlank()) {
+      messages.add(SystemMessage.from(call.systemPrompt()));
+    }
+    messages.add(UserMessage.from(call.prompt() == null || call.prompt().isEmpty() ? " " : call.prompt()));
+    return ChatRequest.builder()
+        .messages(messages)
+        .modelName(model)
+        .temperature(call.temperature())
+        .maxOutputTokens(call.maxTokens())
+        .build();
+  }
+
+  /** The activity thread's loop over one model call: batching, signalling, heartbeating. */
+  private final class Relay {
+    private final LlmCall call;
+    private final ActivityExecutionContext context;
+    private final ModelCall modelCall;
+    private final String workflowId;
+    private final int attempt;
+    private final StringBuilder pending = new StringBuilder();
+    private final long flushNanos = settings.flushInterval().toNanos();
+    private final long heartbeatNanos = settings.heartbeatInterval().toNanos();
+    private int batches;
+    private long lastFlush;
+    private long lastHeartbeat = System.nanoTime();
+
+    Relay(LlmCall call, ActivityExecutionContext context, ModelCall modelCall) {
+      this.call = call;
+      this.context = context;
+      this.modelCall = modelCall;
+      this.workflowId = context.getInfo().getWorkflowId();
+      this.attempt = context.getInfo().getAttempt();
+    }
+
+    ChatResponse await() throws InterruptedException {
+      while (true) {
+        long now = System.nanoTime();
+        long waitNanos = heartbeatNanos - (now - lastHeartbeat);
+        if (pending.length() > 0) waitNanos = Math.min(waitNanos, flushNanos - (now - lastFlush));
+        ModelCall.Item item = modelCall.next(waitNanos / 1_000_000);
+        switch (item) {
+          case ModelCall.Delta delta -> {
+            pending.append(delta.text());
+            // The first delta goes out at once: time to first token is what users feel most.
+            if (batches == 0) flush();
+          }
+          case ModelCall.Completed completed -> {
+            flush();
+            return completed.response();
+          }
+          case ModelCall.Failed failed -> throw failed.error() instanceof RuntimeException r ? r
+              : new RuntimeException(failed.error());
+          case null -> {}
+        }
+        now = System.nanoTime();
+        if (pending.length() > 0 && now - lastFlush >= flushNanos) flush();
+        if (now - lastHeartbeat >= heartbeatNanos) heartbeat();
+      }
+    }
+
+    private void flush() {
+      if (pending.length() == 0) return;
+      DeltaBatch batch = new DeltaBatch(call.nodeId(), attempt, batches + 1, pending.toString());
+      try {
+        sink.send(workflowId, batch);
+        batches++;
+        pending.setLength(0);
+      } catch (WorkflowNotFoundException e) {
+        // The run is over (cancelled or terminated): stop paying for tokens nobody will read.
+        throw ApplicationFailure.newNonRetryableFailure("the run " + workflowId + " is no longer running", RUN_GONE);
+      } catch (RuntimeException e) {
+        // Kept and sent with the next batch; the node's final text reaches the log with the activity's result.
+        log.warn("run {} node {}: could not signal deltas ({})", call.runId(), call.nodeId(), e.toString());
+      }
+      lastFlush = System.nanoTime();
+      heartbeat();
+    }
+
+    /** Throws ActivityCompletionException when the run was cancelled: that is how cancellation reaches us. */
+    private void heartbeat() {
+      context.heartbeat(batches);
+      lastHeartbeat = System.nanoTime();
+    }
   }
 }

@@ -5,24 +5,25 @@ import dev.langchain4j.http.client.HttpClient;
 import dev.langchain4j.http.client.HttpClientBuilder;
 import dev.langchain4j.http.client.HttpRequest;
 import dev.langchain4j.http.client.SuccessfulHttpResponse;
-import dev.langchain4j.http.client.jdk.JdkHttpClientBuilder;
 import dev.langchain4j.http.client.sse.ServerSentEventListener;
 import dev.langchain4j.http.client.sse.ServerSentEventParser;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
 /**
  * langchain4j's HTTP client turns an error response into an {@link HttpException} that keeps only status and
  * body. Temporal owns our retries and must honour a 429's {@code Retry-After}, so this client keeps that header
- * on the exception it throws ({@link ProviderHttpException}); streaming calls go to langchain4j's JDK client.
+ * on the exception it throws ({@link ProviderHttpException}), for plain and streaming calls alike. Streaming
+ * calls block the calling thread until the stream ends; the LLM activity makes them from a thread of its own.
  */
 final class StatusCapturingHttpClient implements HttpClient {
   private final java.net.http.HttpClient client;
   private final Duration readTimeout;
-  private final HttpClient streaming;
 
   private StatusCapturingHttpClient(Duration connectTimeout, Duration readTimeout) {
     this.client = java.net.http.HttpClient.newBuilder()
@@ -30,40 +31,67 @@ final class StatusCapturingHttpClient implements HttpClient {
         .version(java.net.http.HttpClient.Version.HTTP_1_1)
         .build();
     this.readTimeout = readTimeout;
-    this.streaming = new JdkHttpClientBuilder().connectTimeout(connectTimeout).readTimeout(readTimeout).build();
   }
 
   @Override
   public SuccessfulHttpResponse execute(HttpRequest request) {
+    HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString());
+    if (!successful(response)) throw failure(response.statusCode(), response.body(), response);
+    return success(response).body(response.body()).build();
+  }
+
+  @Override
+  public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+    HttpResponse<InputStream> response;
+    try {
+      response = send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (RuntimeException e) {
+      listener.onError(e);
+      return;
+    }
+    try (InputStream body = response.body()) {
+      if (!successful(response)) {
+        listener.onError(failure(response.statusCode(),
+            new String(body.readAllBytes(), StandardCharsets.UTF_8), response));
+        return;
+      }
+      listener.onOpen(success(response).build());
+      parser.parse(body, listener);
+      listener.onClose();
+    } catch (IOException | RuntimeException e) {
+      listener.onError(e);
+    }
+  }
+
+  private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     var builder = java.net.http.HttpRequest.newBuilder(URI.create(request.url())).timeout(readTimeout);
     request.headers().forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
     var body = request.body() == null
         ? java.net.http.HttpRequest.BodyPublishers.noBody()
         : java.net.http.HttpRequest.BodyPublishers.ofString(request.body());
     builder.method(request.method().name(), body);
-    HttpResponse<String> response;
     try {
-      response = client.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      return client.send(builder.build(), handler);
     } catch (IOException e) {
       throw new RuntimeException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RuntimeException(e);
     }
-    if (response.statusCode() < 200 || response.statusCode() >= 300) {
-      Optional<String> retryAfter = response.headers().firstValue("Retry-After");
-      throw new ProviderHttpException(response.statusCode(), response.body(), retryAfter.map(StatusCapturingHttpClient::parseRetryAfter).orElse(null));
-    }
-    return SuccessfulHttpResponse.builder()
-        .statusCode(response.statusCode())
-        .headers(response.headers().map())
-        .body(response.body())
-        .build();
   }
 
-  @Override
-  public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
-    streaming.execute(request, parser, listener);
+  private static boolean successful(HttpResponse<?> response) {
+    return response.statusCode() >= 200 && response.statusCode() < 300;
+  }
+
+  private static ProviderHttpException failure(int status, String body, HttpResponse<?> response) {
+    Optional<String> retryAfter = response.headers().firstValue("Retry-After");
+    return new ProviderHttpException(status, body,
+        retryAfter.map(StatusCapturingHttpClient::parseRetryAfter).orElse(null));
+  }
+
+  private static SuccessfulHttpResponse.Builder success(HttpResponse<?> response) {
+    return SuccessfulHttpResponse.builder().statusCode(response.statusCode()).headers(response.headers().map());
   }
 
   static Duration parseRetryAfter(String value) {

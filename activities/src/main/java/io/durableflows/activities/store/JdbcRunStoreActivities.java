@@ -2,17 +2,21 @@ package io.durableflows.activities.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durableflows.workflows.events.RunEvent;
 import io.durableflows.workflows.store.LlmCallRecord;
 import io.durableflows.workflows.store.RunOutcome;
 import io.durableflows.workflows.store.RunStoreActivities;
+import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Writes a run's final state. Idempotent: a retried activity rewrites the same row and upserts the same call rows
- * (a run's outcome is deterministic, so a retry carries the same calls).
+ * Writes a run's final state, its event log, and settles its credit hold if it has one, in one transaction.
+ * Idempotent: a retried activity rewrites the same row and upserts the same rows (a run's outcome is
+ * deterministic, so a retry carries the same calls and events); the ledger's unique (run, kind) keeps a hold
+ * from being settled twice.
  */
 public class JdbcRunStoreActivities implements RunStoreActivities {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -67,6 +71,20 @@ public class JdbcRunStoreActivities implements RunStoreActivities {
             .param("duration", call.durationMs())
             .update();
       }
+      for (RunEvent event : outcome.events() == null ? List.<RunEvent>of() : outcome.events()) {
+        jdbc.sql("""
+                insert into run_events (run_id, seq, type, node_id, data)
+                values (:run, :seq, :type, :node, cast(:data as jsonb))
+                on conflict (run_id, seq) do nothing""")
+            .param("run", outcome.runId())
+            .param("seq", event.seq())
+            .param("type", event.type())
+            .param("node", event.node())
+            .param("data", toJson(event.data()))
+            .update();
+      }
+      CreditSettlement.settle(jdbc, outcome.runId(), RunOutcome.COMPLETED.equals(outcome.status()),
+          outcome.costUsd());
     });
   }
 

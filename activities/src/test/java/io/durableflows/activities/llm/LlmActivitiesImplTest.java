@@ -8,10 +8,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.durableflows.activities.llm.OpenAiStubServer.RecordedRequest;
 import io.durableflows.activities.llm.OpenAiStubServer.Reply;
 import io.durableflows.workflows.catalog.ModelCatalog;
+import io.durableflows.workflows.events.DeltaBatch;
+import io.durableflows.workflows.llm.LlmActivities;
 import io.durableflows.workflows.llm.LlmCall;
 import io.durableflows.workflows.llm.LlmFailures;
 import io.durableflows.workflows.llm.LlmReply;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -32,8 +40,10 @@ class LlmActivitiesImplTest {
   private static final String API_KEY = "sk-test";
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
+  private final List<TestActivityEnvironment> environments = new ArrayList<>();
+  private final RecordingSink sink = new RecordingSink();
   private OpenAiStubServer stub;
-  private LlmActivitiesImpl activities;
+  private LlmActivities activities;
 
   @BeforeEach
   void setUp() {
@@ -43,22 +53,133 @@ class LlmActivitiesImplTest {
 
   @AfterEach
   void tearDown() {
+    environments.forEach(TestActivityEnvironment::close);
     stub.close();
   }
 
-  private static LlmActivitiesImpl activitiesFor(String baseUrl, String defaultProvider) {
+  /** The activity as Temporal runs it (context, heartbeats), once, with Temporal's retries out of the way. */
+  private LlmActivities activitiesFor(String baseUrl, String defaultProvider) {
     var settings = new ProviderSettings("stub", "openai", baseUrl, API_KEY, "gpt-4o-mini", TIMEOUT);
-    return new LlmActivitiesImpl(new ModelProviders(List.of(settings), defaultProvider));
+    TestActivityEnvironment env = TestActivityEnvironment.newInstance();
+    environments.add(env);
+    env.registerActivitiesImplementations(new LlmActivitiesImpl(
+        new ModelProviders(List.of(settings), defaultProvider, Duration.ofMillis(5)), sink,
+        new StreamSettings(Duration.ofMillis(100), Duration.ofSeconds(5))));
+    return env.newActivityStub(LlmActivities.class, ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(Duration.ofMinutes(1))
+        .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+        .build());
   }
 
   private static LlmCall stubCall(String prompt) {
-    return new LlmCall("run-1", "node-1", "stub", null, "You are terse.", prompt, 0.2, 64);
+    return new LlmCall("run-1", "node-1", "stub", null, "You are terse.", prompt, 0.2, 64, false);
+  }
+
+  private static LlmCall streamedCall(String provider, String prompt) {
+    return new LlmCall("run-1", "node-1", provider, null, null, prompt, null, null, true);
   }
 
   private ApplicationFailure failureOf(LlmCall call) {
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class, () -> activities.complete(call));
-    assertThat(failure).as("complete(...) should fail with an ApplicationFailure").isNotNull();
-    return failure;
+    return failureOf(activities, call);
+  }
+
+  private static ApplicationFailure failureOf(LlmActivities activities, LlmCall call) {
+    ActivityFailure failure = catchThrowableOfType(ActivityFailure.class, () -> activities.complete(call));
+    assertThat(failure).as("complete(...) should fail").isNotNull();
+    assertThat(failure.getCause()).isInstanceOf(ApplicationFailure.class);
+    return (ApplicationFailure) failure.getCause();
+  }
+
+  /** Collects the delta batches the activity signals, as the run workflow would receive them. */
+  static final class RecordingSink implements DeltaSink {
+    final List<DeltaBatch> batches = new CopyOnWriteArrayList<>();
+    final List<Long> sentAt = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void send(String workflowId, DeltaBatch batch) {
+      batches.add(batch);
+      sentAt.add(System.nanoTime());
+    }
+
+    String text() {
+      return batches.stream().map(DeltaBatch::text).reduce("", String::concat);
+    }
+  }
+
+  // ----------------------------------------------------------------------------------------- streaming
+
+  @Test
+  void complete_streamed_sendsEveryDeltaToTheRunInOrderAndReturnsTheWholeText() {
+    stub.enqueue(Reply.streamed("Paris ", "is ", "the ", "capital.").withChunkDelay(Duration.ofMillis(30)));
+
+    LlmReply reply = activities.complete(streamedCall("stub", "Capital of France?"));
+
+    assertThat(reply.text()).isEqualTo("Paris is the capital.");
+    assertThat(sink.text()).isEqualTo("Paris is the capital.");
+    assertThat(sink.batches).extracting(DeltaBatch::batch)
+        .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, sink.batches.size()).boxed().toList());
+    assertThat(sink.batches).allSatisfy(b -> assertThat(b.nodeId()).isEqualTo("node-1"));
+  }
+
+  @Test
+  void complete_streamed_sendsTheFirstDeltaAloneThenBatchesTheRest() {
+    String[] words = new String[40];
+    for (int i = 0; i < words.length; i++) words[i] = "w" + i + " ";
+    stub.enqueue(Reply.streamed(words).withChunkDelay(Duration.ofMillis(10)));
+
+    activities.complete(streamedCall("stub", "Count"));
+
+    assertThat(sink.batches.getFirst().text()).isEqualTo("w0 ");
+    // 40 deltas 10 ms apart flushed every 100 ms: a handful of batches, not one signal per delta.
+    assertThat(sink.batches.size()).isBetween(2, 12);
+    assertThat(sink.text()).isEqualTo(String.join("", words));
+  }
+
+  @Test
+  void complete_streamed_asksTheProviderToStream() {
+    stub.enqueue(Reply.streamed("ok"));
+
+    activities.complete(streamedCall("stub", "Hi"));
+
+    assertThat(stub.lastRequest().json().path("stream").asBoolean()).isTrue();
+  }
+
+  @Test
+  void complete_notStreamed_sendsNoDeltas() {
+    stub.enqueue(Reply.success("Paris."));
+
+    activities.complete(stubCall("Capital of France?"));
+
+    assertThat(sink.batches).isEmpty();
+    assertThat(stub.lastRequest().json().path("stream").asBoolean(false)).isFalse();
+  }
+
+  @Test
+  void complete_streamedRateLimited_failsRetryablyWithRetryAfterAsNextDelay() {
+    stub.enqueue(Reply.rateLimited(7));
+
+    ApplicationFailure failure = failureOf(streamedCall("stub", "Hi"));
+
+    assertThat(failure.getType()).isEqualTo(LlmFailures.PROVIDER_UNAVAILABLE);
+    assertThat(failure.isNonRetryable()).isFalse();
+    assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofSeconds(7));
+  }
+
+  @Test
+  void complete_streamedUnauthorized_failsNonRetryably() {
+    stub.enqueue(Reply.error(401, "Incorrect API key provided", "invalid_request_error", "invalid_api_key"));
+
+    ApplicationFailure failure = failureOf(streamedCall("stub", "Hi"));
+
+    assertThat(failure.isNonRetryable()).isTrue();
+  }
+
+  @Test
+  void complete_offlineStreamed_sendsTheOfflineAnswerWordByWord() {
+    LlmReply reply = activities.complete(streamedCall("offline", "Hi"));
+
+    assertThat(sink.text()).isEqualTo(reply.text());
+    assertThat(sink.batches.size()).isGreaterThan(1);
   }
 
   // ------------------------------------------------------------------------------------------- success
@@ -110,7 +231,7 @@ class LlmActivitiesImplTest {
     stub.enqueue(Reply.success("ok", 1000, 100));
 
     LlmReply reply = activities.complete(
-        new LlmCall("run-1", "node-1", "stub", "gpt-4o", null, "Hi", null, null));
+        new LlmCall("run-1", "node-1", "stub", "gpt-4o", null, "Hi", null, null, false));
 
     JsonNode body = stub.lastRequest().json();
     assertThat(body.path("model").asText()).isEqualTo("gpt-4o");
@@ -121,9 +242,9 @@ class LlmActivitiesImplTest {
 
   @Test
   void complete_withNullProvider_usesConfiguredDefaultProvider() {
-    LlmActivitiesImpl defaultsToStub = activitiesFor(stub.baseUrl(), "stub");
+    LlmActivities defaultsToStub = activitiesFor(stub.baseUrl(), "stub");
 
-    LlmReply reply = defaultsToStub.complete(new LlmCall("run-1", "node-1", null, null, null, "ping", null, null));
+    LlmReply reply = defaultsToStub.complete(new LlmCall("run-1", "node-1", null, null, null, "ping", null, null, false));
 
     assertThat(reply.provider()).isEqualTo("stub");
     assertThat(reply.text()).isEqualTo("Echo: ping");
@@ -271,10 +392,9 @@ class LlmActivitiesImplTest {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
-    LlmActivitiesImpl unreachable = activitiesFor("http://127.0.0.1:" + closedPort + "/v1", "stub");
+    LlmActivities unreachable = activitiesFor("http://127.0.0.1:" + closedPort + "/v1", "stub");
 
-    ApplicationFailure failure = catchThrowableOfType(ApplicationFailure.class,
-        () -> unreachable.complete(stubCall("Hi")));
+    ApplicationFailure failure = failureOf(unreachable, stubCall("Hi"));
 
     assertThat(failure).isNotNull();
     assertThat(failure.getType()).isEqualTo(LlmFailures.PROVIDER_UNAVAILABLE);
@@ -296,7 +416,7 @@ class LlmActivitiesImplTest {
   @Test
   void complete_withUnknownProvider_failsNonRetryableInvalidConfiguration() {
     ApplicationFailure failure = failureOf(
-        new LlmCall("run-1", "node-1", "no-such-provider", null, null, "Hi", null, null));
+        new LlmCall("run-1", "node-1", "no-such-provider", null, null, "Hi", null, null, false));
 
     assertThat(failure.getType()).isEqualTo(LlmFailures.INVALID_CONFIGURATION);
     assertThat(failure.isNonRetryable()).isTrue();
@@ -307,7 +427,7 @@ class LlmActivitiesImplTest {
   @Test
   void complete_withOfflineProviderAndOtherModel_failsNonRetryableInvalidConfiguration() {
     ApplicationFailure failure = failureOf(
-        new LlmCall("run-1", "node-1", "offline", "gpt-4o-mini", null, "Hi", null, null));
+        new LlmCall("run-1", "node-1", "offline", "gpt-4o-mini", null, "Hi", null, null, false));
 
     assertThat(failure.getType()).isEqualTo(LlmFailures.INVALID_CONFIGURATION);
     assertThat(failure.isNonRetryable()).isTrue();
@@ -317,8 +437,9 @@ class LlmActivitiesImplTest {
 
   @Test
   void complete_withOfflineDefault_answersDeterministicallyWithUsageAndNoCost() {
-    LlmActivitiesImpl offline = activitiesFor(stub.baseUrl(), null); // default provider: offline
-    LlmCall call = new LlmCall("run-1", "node-1", null, null, "Be brief.", "Summarise durable execution.", null, null);
+    LlmActivities offline = activitiesFor(stub.baseUrl(), null); // default provider: offline
+    LlmCall call = new LlmCall("run-1", "node-1", null, null, "Be brief.", "Summarise durable execution.", null, null,
+        false);
 
     LlmReply first = offline.complete(call);
     LlmReply second = offline.complete(call);
@@ -336,7 +457,7 @@ class LlmActivitiesImplTest {
 
   @Test
   void complete_withExplicitOfflineProvider_answersWithoutNetwork() {
-    LlmReply reply = activities.complete(new LlmCall("run-1", "node-1", "offline", null, null, "Hi", null, null));
+    LlmReply reply = activities.complete(new LlmCall("run-1", "node-1", "offline", null, null, "Hi", null, null, false));
 
     assertThat(reply.provider()).isEqualTo("offline");
     assertThat(reply.text()).isNotBlank();

@@ -42,6 +42,15 @@ public class TokenService {
   }
 
   /**
+   * An integrator key ({@code af_live_…}, reference 003) for the caller's org, with the caller's scopes: a token
+   * like any other, shaped the way integrators of that API expect.
+   */
+  public MintedToken mintApiKey(Caller caller, String name) {
+    String raw = "af_live_" + Ids.random(40);
+    return insert(caller.orgId(), name, caller.scopes(), raw, raw.substring(0, 12));
+  }
+
+  /**
    * Registers a token whose raw value comes from configuration (bootstrap) unless its hash is already known —
    * revoked tokens included, so that revoking it sticks across restarts.
    */

@@ -76,6 +76,8 @@ public class FlowService {
         .param("name", flow.name()).param("description", flow.description())
         .param("definition", json.write(doc)).param("history", UUID.randomUUID().toString())
         .update();
+    jdbc.sql("delete from flow_tombstones where org_id = :org and slug = :slug")
+        .param("org", orgId).param("slug", flow.slug()).update();
     return find(orgId, flow.slug()).orElseThrow();
   }
 
@@ -101,9 +103,21 @@ public class FlowService {
     return require(orgId, existing.id());
   }
 
+  /** Deletes the flow and leaves a tombstone under its slug (agent routes answer 410 for it). */
+  @Transactional
   public void delete(String orgId, String slug) {
     FlowRecord existing = require(orgId, slug);
     jdbc.sql("delete from flows where id = :id").param("id", existing.id()).update();
+    jdbc.sql("""
+            insert into flow_tombstones (org_id, slug, flow_id) values (:org, :slug, :flow)
+            on conflict (org_id, slug) do update set flow_id = excluded.flow_id, deleted_at = now()""")
+        .param("org", orgId).param("slug", existing.slug()).param("flow", existing.id()).update();
+  }
+
+  /** Whether a flow with this slug was deleted and none has taken the slug since. */
+  public boolean tombstoned(String orgId, String slug) {
+    return jdbc.sql("select count(*) from flow_tombstones where org_id = :org and slug = :slug")
+        .param("org", orgId).param("slug", slug).query(Long.class).single() > 0;
   }
 
   public Optional<FlowRecord> find(String orgId, String slugOrId) {

@@ -1,6 +1,7 @@
 package io.durableflows.api.gateway;
 
 import io.durableflows.workflows.TaskQueues;
+import io.durableflows.workflows.events.EventPage;
 import io.durableflows.workflows.run.FlowRunWorkflow;
 import io.durableflows.workflows.run.RunFailures;
 import io.durableflows.workflows.run.RunRequest;
@@ -12,6 +13,7 @@ import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributeKey;
@@ -89,8 +91,35 @@ public class TemporalGateway {
     } catch (StatusRuntimeException e) {
       if (e.getStatus().getCode() == Status.Code.NOT_FOUND) return Optional.empty();
       throw e;
-    } catch (io.temporal.client.WorkflowNotFoundException e) {
+    } catch (WorkflowNotFoundException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * The run's events after {@code afterSeq}, read by query (no history events, whatever the number of readers);
+   * empty when Temporal no longer knows the workflow.
+   *
+   * @throws RunUnreachableException when Temporal could not be asked
+   */
+  public Optional<EventPage> events(String workflowId, long afterSeq) {
+    try {
+      return Optional.of(client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty())
+          .query(FlowRunWorkflow.EVENTS_QUERY, EventPage.class, afterSeq));
+    } catch (WorkflowNotFoundException e) {
+      return Optional.empty();
+    } catch (WorkflowException | StatusRuntimeException e) {
+      throw new RunUnreachableException("Temporal did not answer the events query of " + workflowId);
+    }
+  }
+
+  /** Asks the run to stop; its model call stops at its next heartbeat. False when the workflow is gone. */
+  public boolean cancel(String workflowId) {
+    try {
+      client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty()).cancel();
+      return true;
+    } catch (WorkflowNotFoundException e) {
+      return false;
     }
   }
 

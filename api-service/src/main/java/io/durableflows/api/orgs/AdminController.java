@@ -1,7 +1,9 @@
 package io.durableflows.api.orgs;
 
 import io.durableflows.api.auth.TokenService;
+import io.durableflows.api.credits.CreditService;
 import io.durableflows.api.errors.ApiException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -26,12 +28,30 @@ import org.springframework.web.bind.annotation.RestController;
 class AdminController {
   private final OrgService orgs;
   private final TokenService tokens;
+  private final CreditService credits;
   private final String adminToken;
 
-  AdminController(OrgService orgs, TokenService tokens, @Value("${df.admin-token:}") String adminToken) {
+  AdminController(OrgService orgs, TokenService tokens, CreditService credits,
+      @Value("${df.admin-token:}") String adminToken) {
     this.orgs = orgs;
     this.tokens = tokens;
+    this.credits = credits;
     this.adminToken = adminToken;
+  }
+
+  record TopUp(BigDecimal amount, String note) {}
+
+  /** Adds FLOW credits to an org's balance (one ledger row). */
+  @PostMapping("/orgs/{orgCode}/credits")
+  Map<String, Object> topUp(@RequestHeader(value = HttpHeaders.AUTHORIZATION, required = false) String auth,
+      @PathVariable String orgCode, @RequestBody TopUp body) {
+    checkAdmin(auth);
+    Organization org = orgs.find(orgCode).orElseThrow(() -> ApiException.notFound("organization '" + orgCode + "'"));
+    BigDecimal balance = credits.topUp(org.id(), body.amount(), body.note());
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("org_code", org.orgCode());
+    out.put("balance", CreditService.format(balance));
+    return out;
   }
 
   record CreateOrg(String org_code, String name) {}

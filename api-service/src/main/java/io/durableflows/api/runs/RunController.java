@@ -3,6 +3,11 @@ package io.durableflows.api.runs;
 import io.durableflows.api.auth.Caller;
 import io.durableflows.api.errors.ApiException;
 import io.durableflows.api.gateway.TemporalGateway;
+import io.durableflows.api.streams.EventStreams;
+import io.durableflows.api.streams.EventStreams.OnDisconnect;
+import io.durableflows.api.streams.NativeEventFormat;
+import io.durableflows.api.support.Json;
+import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
@@ -11,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -20,13 +26,45 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/runs")
 class RunController {
-  private static final Set<String> STATUSES = Set.of("running", "completed", "failed", "lost");
+  private static final Set<String> STATUSES = Set.of("running", "completed", "failed", "cancelled", "lost");
   private final RunRepository runs;
   private final TemporalGateway temporal;
+  private final EventStreams streams;
+  private final Json json;
 
-  RunController(RunRepository runs, TemporalGateway temporal) {
+  RunController(RunRepository runs, TemporalGateway temporal, EventStreams streams, Json json) {
     this.runs = runs;
     this.temporal = temporal;
+    this.streams = streams;
+    this.json = json;
+  }
+
+  /**
+   * The run's event log as server-sent events, from the start or after {@code Last-Event-ID} / {@code ?after=};
+   * for a running run it follows the run to its {@code done} event.
+   */
+  @GetMapping(value = "/{id}/events")
+  void events(Caller caller, @PathVariable String id,
+      @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
+      @RequestParam(required = false) String after,
+      @RequestParam(name = "on_disconnect", required = false) String onDisconnect, HttpServletResponse response) {
+    caller.require("runs:read");
+    OnDisconnect disconnect = OnDisconnect.parse(onDisconnect, "on_disconnect");
+    if (disconnect == OnDisconnect.CANCEL) caller.require("runs:write");
+    long afterSeq = sequence(after != null ? after : lastEventId, after != null ? "after" : "Last-Event-ID");
+    RunRecord run = runs.find(caller.orgId(), id).orElseThrow(() -> ApiException.notFound("run '" + id + "'"));
+    streams.stream(response, run, afterSeq, new NativeEventFormat(json), EventStreams.headers(), disconnect);
+  }
+
+  private static long sequence(String value, String name) {
+    if (value == null || value.isBlank()) return 0;
+    try {
+      long seq = Long.parseLong(value.trim());
+      if (seq >= 0) return seq;
+    } catch (NumberFormatException ignored) {
+      // falls through to the error below
+    }
+    throw ApiException.badRequest("invalid_request", name + " must be a non-negative event sequence number");
   }
 
   @GetMapping("/{id}")

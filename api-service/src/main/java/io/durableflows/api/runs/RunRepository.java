@@ -47,6 +47,16 @@ public class RunRepository {
         .update();
   }
 
+  /** Completed runs of one flow in one session, oldest first: a chat's history. */
+  public List<RunRecord> completedInSession(String orgId, String flowId, String sessionId, int limit) {
+    List<RunRecord> newestFirst = jdbc.sql("""
+            select * from runs where org_id = :org and flow_id = :flow and flow_session_id = :session
+              and status = 'completed' order by created_at desc, id desc limit :limit""")
+        .param("org", orgId).param("flow", flowId).param("session", sessionId).param("limit", limit)
+        .query(row).list();
+    return newestFirst.reversed();
+  }
+
   public Optional<RunRecord> find(String orgId, String id) {
     return jdbc.sql("select * from runs where org_id = :org and id = :id")
         .param("org", orgId).param("id", id).query(row).optional();

@@ -45,10 +45,22 @@ public class RunService {
 
   /**
    * What to run. {@code version} null means latest release (or the draft); {@code overrides} use 001's
-   * {@code node/<id>.<property>} keys; {@code channel} names the API dialect that started the run.
+   * {@code node/<id>.<property>} keys; {@code channel} names the API dialect that started the run; {@code stream}
+   * makes model calls publish their deltas (a streaming client is waiting for them).
    */
   public record RunCommand(String flowRef, String version, Map<String, Object> input, Map<String, Object> metadata,
-      Map<String, Object> overrides, String flowSessionId, String channel) {}
+      Map<String, Object> overrides, String flowSessionId, String channel, boolean stream) {
+
+    public RunCommand(String flowRef, String version, Map<String, Object> input, Map<String, Object> metadata,
+        Map<String, Object> overrides, String flowSessionId, String channel) {
+      this(flowRef, version, input, metadata, overrides, flowSessionId, channel, false);
+    }
+
+    /** The same run, with model deltas sent to the event log as they arrive. */
+    public RunCommand streamed() {
+      return new RunCommand(flowRef, version, input, metadata, overrides, flowSessionId, channel, true);
+    }
+  }
 
   /** A finished run: its id and its result ({@link #record} reads the rest from PostgreSQL when needed). */
   public record CompletedRun(String runId, RunResult result) {}
@@ -59,7 +71,15 @@ public class RunService {
     return runAndWait(caller, flow, command);
   }
 
-  public CompletedRun runAndWait(Caller caller, ResolvedFlow flow, RunCommand command) {
+  /** A run that passed validation and has an id, not yet recorded or started. */
+  public record PreparedRun(String runId, String workflowId, ResolvedFlow flow, RunCommand command,
+      FlowDefinition definition, Map<String, Object> input) {}
+
+  /** A run whose workflow has started. */
+  public record StartedRun(String runId, String workflowId) {}
+
+  /** Validates overrides and input and names the run; changes nothing. */
+  public PreparedRun prepare(Caller caller, ResolvedFlow flow, RunCommand command) {
     caller.require("runs:write");
     FlowDefinition definition;
     Map<String, Object> input;
@@ -74,18 +94,49 @@ public class RunService {
       throw ApiException.invalid("invalid_input", e.getMessage(), e.errors());
     }
     String runId = Ids.newId("run");
-    String workflowId = FlowRunWorkflow.workflowId(caller.orgCode(), flow.slug(), runId);
-    runs.insert(new RunRepository.NewRun(runId, caller.orgId(), flow.projectId(), flow.flowId(), flow.slug(),
-        flow.releaseId(), flow.version(), flow.flowHistoryId(), command.flowSessionId(), command.channel(), input,
-        command.metadata(), workflowId));
+    return new PreparedRun(runId, FlowRunWorkflow.workflowId(caller.orgCode(), flow.slug(), runId), flow, command,
+        definition, input);
+  }
+
+  /** Records the run and starts its workflow; 503 (with the run id) when Temporal does not take it. */
+  public StartedRun launch(Caller caller, PreparedRun run) {
+    ResolvedFlow flow = run.flow();
+    RunCommand command = run.command();
+    runs.insert(new RunRepository.NewRun(run.runId(), caller.orgId(), flow.projectId(), flow.flowId(), flow.slug(),
+        flow.releaseId(), flow.version(), flow.flowHistoryId(), command.flowSessionId(), command.channel(),
+        run.input(), command.metadata(), run.workflowId()));
     try {
-      temporal.start(workflowId, new RunRequest(runId, caller.orgCode(), flow.slug(), flow.version(), definition, input));
+      temporal.start(run.workflowId(), new RunRequest(run.runId(), caller.orgCode(), flow.slug(), flow.version(),
+          run.definition(), run.input(), command.stream()));
     } catch (RuntimeException e) {
-      log.warn("run {}: starting workflow {} failed", runId, workflowId, e);
-      runs.markStartFailed(runId, "could not start the run's workflow (" + e.getClass().getSimpleName() + ")");
+      log.warn("run {}: starting workflow {} failed", run.runId(), run.workflowId(), e);
+      runs.markStartFailed(run.runId(), "could not start the run's workflow (" + e.getClass().getSimpleName() + ")");
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable",
-          "the run could not be started: Temporal is not reachable", Map.of("run_id", runId));
+          "the run could not be started: Temporal is not reachable", Map.of("run_id", run.runId()));
     }
+    return new StartedRun(run.runId(), run.workflowId());
+  }
+
+  public StartedRun start(Caller caller, ResolvedFlow flow, RunCommand command) {
+    return launch(caller, prepare(caller, flow, command));
+  }
+
+  public StartedRun start(Caller caller, RunCommand command) {
+    caller.require("runs:write");
+    return start(caller, flows.resolve(caller.orgId(), command.flowRef(), command.version()), command);
+  }
+
+  public CompletedRun runAndWait(Caller caller, ResolvedFlow flow, RunCommand command) {
+    return await(start(caller, flow, command));
+  }
+
+  /**
+   * Waits up to the sync timeout for a started run: 504 when it is still running, 502 when its model provider
+   * failed, 500 when it failed otherwise, 503 when Temporal does not answer; each with the run id.
+   */
+  public CompletedRun await(StartedRun started) {
+    String runId = started.runId();
+    String workflowId = started.workflowId();
     RunResult result;
     try {
       result = temporal.await(workflowId, syncTimeout);
@@ -115,6 +166,10 @@ public class RunService {
 
   /** The stored record of a run this caller started: timings, session, version. */
   public RunRecord record(Caller caller, CompletedRun run) {
-    return runs.find(caller.orgId(), run.runId()).orElseThrow();
+    return record(caller, run.runId());
+  }
+
+  public RunRecord record(Caller caller, String runId) {
+    return runs.find(caller.orgId(), runId).orElseThrow();
   }
 }

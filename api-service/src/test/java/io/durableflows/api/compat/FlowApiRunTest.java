@@ -101,17 +101,6 @@ class FlowApiRunTest extends ApiTest {
   }
 
   @Test
-  void run_withStreamTrue_returns400UntilStreamingExists() {
-    TestOrg org = newOrg();
-    createExample(org, "qa-raw");
-    Map<String, Object> body = new java.util.HashMap<>(input("question", "hi"));
-    body.put("stream", true);
-    Http.Response r = http.post(runPath(org, "qa-raw"), org.token(), body);
-    assertThat(r.status()).isEqualTo(400);
-    assertThat(r.json().path("error").asText()).isEqualTo("streaming_not_supported");
-  }
-
-  @Test
   void run_storesMetadataWithTheRun() {
     TestOrg org = newOrg();
     createExample(org, "qa-raw");

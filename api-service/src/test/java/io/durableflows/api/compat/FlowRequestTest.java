@@ -171,15 +171,6 @@ class FlowRequestTest extends ApiTest {
   }
 
   @Test
-  void run_withStreamHttp_returns400UntilStreamingExists() {
-    TestOrg org = newOrg();
-    createExample(org, "qa-raw");
-    Http.Response r = run(org, "qa-raw", Map.of("body", Map.of("question", "hi"), "options", Map.of("stream", "http")));
-    assertThat(r.status()).isEqualTo(400);
-    assertThat(r.json().path("error").asText()).isEqualTo("streaming_not_supported");
-  }
-
-  @Test
   void run_withEvalRunModeSkip_isAccepted() {
     TestOrg org = newOrg();
     createExample(org, "qa-raw");

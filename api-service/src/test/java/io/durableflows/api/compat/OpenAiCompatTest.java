@@ -76,16 +76,6 @@ class OpenAiCompatTest extends ApiTest {
   }
 
   @Test
-  void chatCompletions_withStreamTrue_returns400() {
-    TestOrg org = newOrg();
-    createExample(org, "qa-openai");
-    Http.Response r = http.post("/api/llm/" + org.code() + "/flows/qa-openai/chat/completions", org.token(),
-        Map.of("model", "x", "stream", true, "messages", List.of(Map.of("role", "user", "content", "hi"))));
-    assertThat(r.status()).isEqualTo(400);
-    assertThat(r.json().path("error").asText()).isEqualTo("streaming_not_supported");
-  }
-
-  @Test
   void chatCompletions_withoutUserMessage_returns400() {
     TestOrg org = newOrg();
     createExample(org, "qa-openai");

@@ -8,6 +8,7 @@ import io.durableflows.activities.llm.OpenAiStubServer.Reply;
 import io.durableflows.api.DurableFlowsApplication;
 import io.durableflows.api.bootstrap.TemporalServerMain;
 import io.durableflows.api.support.Http;
+import io.durableflows.api.support.JavaProcess;
 import io.durableflows.api.support.TestStack;
 import io.durableflows.workers.WorkersApplication;
 import java.nio.file.Files;

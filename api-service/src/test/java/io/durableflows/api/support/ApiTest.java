@@ -26,6 +26,7 @@ import org.springframework.test.context.DynamicPropertySource;
     "df.bootstrap.org=bootorg",
     "df.bootstrap.token=" + ApiTest.BOOTSTRAP_TOKEN,
     "df.runs.sync-timeout=8s",
+    "df.streams.heartbeat-interval=1s",
     "df.temporal.ui-url=http://temporal-ui.test:8080",
     "df.llm.providers.stub.kind=openai",
     "df.llm.providers.stub.api-key=sk-test",

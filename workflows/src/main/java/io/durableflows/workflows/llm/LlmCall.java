@@ -1,7 +1,8 @@
 package io.durableflows.workflows.llm;
 
 /**
- * One model call made by an {@code llm} node. A null provider or model means the worker's configured default.
+ * One model call made by an {@code llm} node. A null provider or model means the worker's configured default;
+ * {@code stream} makes the activity signal its deltas to the run workflow (see {@code DeltaBatch}).
  */
 public record LlmCall(
     String runId,
@@ -11,4 +12,5 @@ public record LlmCall(
     String systemPrompt,
     String prompt,
     Double temperature,
-    Integer maxTokens) {}
+    Integer maxTokens,
+    boolean stream) {}

@@ -10,10 +10,13 @@ import java.time.Duration;
 public final class ActivityPolicies {
   /**
    * Model calls: provider 4xx and bad configuration fail at once; 408/429/5xx/timeouts back off (a 429's
-   * Retry-After replaces the backoff through the failure's next-retry delay).
+   * Retry-After replaces the backoff through the failure's next-retry delay). The activity heartbeats every few
+   * seconds while it waits for or streams from the model, so a dead worker is noticed in 30 s, not 5 min, and a
+   * cancelled run reaches the call.
    */
   public static final ActivityOptions LLM = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(5))
+      .setHeartbeatTimeout(Duration.ofSeconds(30))
       .setRetryOptions(RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofSeconds(1))
           .setBackoffCoefficient(2)

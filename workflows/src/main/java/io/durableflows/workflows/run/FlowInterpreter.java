@@ -49,7 +49,8 @@ final class FlowInterpreter {
         d.get("systemPrompt") == null ? null : Templates.render((String) d.get("systemPrompt"), context),
         Templates.render((String) d.get("prompt"), context),
         d.get("temperature") instanceof Number t ? t.doubleValue() : null,
-        d.get("maxTokens") instanceof Number m ? m.intValue() : null);
+        d.get("maxTokens") instanceof Number m ? m.intValue() : null,
+        request.stream());
   }
 
   void recordLlm(FlowNode node, LlmReply reply) {
@@ -73,7 +74,8 @@ final class FlowInterpreter {
     remember(node, reply.text());
   }
 
-  void runTemplate(FlowNode node) {
+  /** Renders a template node and returns its text. */
+  String runTemplate(FlowNode node) {
     Object json = node.data().get("json");
     if (json != null) {
       Object value = Templates.renderJson(json, context);
@@ -84,6 +86,20 @@ final class FlowInterpreter {
       context.put(node.id(), new NodeOutput(text, Map.of("text", text)));
       remember(node, text);
     }
+    return lastText;
+  }
+
+  /**
+   * The node whose text the output is built from (null when it is the last node run): streaming clients show
+   * its deltas as the answer.
+   */
+  String answerNode() {
+    for (FlowNode node : order()) {
+      if ("output".equals(node.type())) {
+        return node.data().get("source") instanceof String s ? s : defaultSource(node);
+      }
+    }
+    return null;
   }
 
   private void remember(FlowNode node, String text) {

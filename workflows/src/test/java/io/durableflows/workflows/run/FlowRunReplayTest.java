@@ -60,7 +60,8 @@ class FlowRunReplayTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"qa-raw", "qa-openai", "chained-json-template", "chained-openai", "failed-provider-auth"})
+  @ValueSource(strings = {"qa-raw", "qa-openai", "chained-json-template", "chained-openai", "failed-provider-auth",
+      "qa-raw-streamed", "cancelled-mid-stream"})
   void replay_withRecordedHistory_issuesTheSameCommands(String name) throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(name), FlowRunWorkflowImpl.class);
   }
@@ -90,6 +91,21 @@ class FlowRunReplayTest {
   }
 
   @Test
+  void history_ofStreamedRun_carriesDeltasAsSignalsAndStillOneModelCall() {
+    assertThat(scheduledActivities("qa-raw-streamed")).containsExactly("LlmComplete");
+    assertThat(events("qa-raw-streamed")).filteredOn(
+        e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED).hasSize(3);
+    assertThat(recordsOutcomeLocally("qa-raw-streamed")).isTrue();
+  }
+
+  @Test
+  void history_ofCancelledRun_recordsTheOutcomeThenEndsCancelled() {
+    assertThat(recordsOutcomeLocally("cancelled-mid-stream")).isTrue();
+    assertThat(events("cancelled-mid-stream").getLast().getEventType())
+        .isEqualTo(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
+  }
+
+  @Test
   void replay_withWorkflowThatCallsAnExtraActivity_failsAsNondeterministic() {
     assertThatThrownBy(() ->
         WorkflowReplayer.replayWorkflowExecution(history("chained-json-template"), ExtraModelCallFlowRun.class))
@@ -101,8 +117,16 @@ class FlowRunReplayTest {
     @Override
     public RunResult run(RunRequest request) {
       Workflow.newActivityStub(LlmActivities.class, ActivityPolicies.llm("extra"))
-          .complete(new LlmCall(request.runId(), "extra", null, null, null, "warm up", null, null));
+          .complete(new LlmCall(request.runId(), "extra", null, null, null, "warm up", null, null, false));
       return new FlowRunWorkflowImpl().run(request);
+    }
+
+    @Override
+    public void deltas(io.durableflows.workflows.events.DeltaBatch batch) {}
+
+    @Override
+    public io.durableflows.workflows.events.EventPage events(long afterSeq) {
+      return new io.durableflows.workflows.events.EventPage(java.util.List.of(), false);
     }
   }
 }

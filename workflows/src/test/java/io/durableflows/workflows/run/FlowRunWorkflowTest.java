@@ -124,7 +124,7 @@ class FlowRunWorkflowTest {
     run(TestFlows.example("qa-raw"), QUESTION);
 
     assertThat(onlyCall()).isEqualTo(new LlmCall(
-        RUN_ID, "answer", null, null, "Answer in a friendly tone.", "Why is the sky blue?", null, 512));
+        RUN_ID, "answer", null, null, "Answer in a friendly tone.", "Why is the sky blue?", null, 512, false));
   }
 
   @Test

@@ -1,16 +1,21 @@
 package io.durableflows.api.compat.flowapi;
 
 import io.durableflows.api.auth.Caller;
+import io.durableflows.api.compat.ChatInputs;
 import io.durableflows.api.errors.ApiException;
 import io.durableflows.api.flows.FlowService;
 import io.durableflows.api.flows.ResolvedFlow;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.CompletedRun;
 import io.durableflows.api.runs.RunService.RunCommand;
+import io.durableflows.api.runs.RunService.StartedRun;
+import io.durableflows.api.streams.EventStreams;
+import io.durableflows.api.streams.EventStreams.OnDisconnect;
+import io.durableflows.api.support.Json;
 import io.durableflows.workflows.flow.InputSchema;
-import io.durableflows.workflows.flow.InputVariable;
 import io.durableflows.workflows.run.ChatCompletions;
 import io.durableflows.workflows.run.RunResult;
+import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -28,30 +33,33 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/llm/{orgCode}/flows/{slug}")
 class FlowApiController {
-  private static final List<String> MESSAGE_VARIABLES = List.of("question", "message", "text", "prompt", "input", "query");
   private final RunService runs;
   private final FlowService flows;
+  private final EventStreams streams;
+  private final Json json;
 
-  FlowApiController(RunService runs, FlowService flows) {
+  FlowApiController(RunService runs, FlowService flows, EventStreams streams, Json json) {
     this.runs = runs;
     this.flows = flows;
+    this.streams = streams;
+    this.json = json;
   }
 
-  record RunBody(Map<String, Object> input, Boolean stream, Map<String, Object> metadata) {}
+  /** {@code on_disconnect}: "continue" (default) or "cancel" the run when a streaming client goes away. */
+  record RunBody(Map<String, Object> input, Boolean stream, Map<String, Object> metadata, String on_disconnect) {}
 
   @PostMapping("/run")
-  ResponseEntity<Object> run(Caller caller, @PathVariable String orgCode, @PathVariable String slug,
-      @RequestBody RunBody body) {
-    caller.requireOrg(orgCode);
-    if (body.input() == null) {
-      throw ApiException.badRequest("invalid_request", "input is required: an object keyed by the flow's input variables");
-    }
+  ResponseEntity<?> run(Caller caller, @PathVariable String orgCode, @PathVariable String slug,
+      @RequestBody RunBody body, HttpServletResponse response) {
+    RunCommand command = command(caller, orgCode, slug, body);
     if (Boolean.TRUE.equals(body.stream())) {
-      throw ApiException.badRequest("streaming_not_supported",
-          "JSON Lines streaming is not available yet; send \"stream\": false");
+      OnDisconnect onDisconnect = OnDisconnect.parse(body.on_disconnect(), "on_disconnect");
+      StartedRun run = runs.start(caller, command.streamed());
+      streams.stream(response, runs.record(caller, run.runId()), 0, new FlowApiFormats.JsonLines(json, run.runId()),
+          EventStreams.headers(), onDisconnect);
+      return null;
     }
-    CompletedRun run = runs.runAndWait(caller,
-        new RunCommand(slug, null, body.input(), body.metadata(), null, null, "flow_api"));
+    CompletedRun run = runs.runAndWait(caller, command);
     RunResult result = run.result();
     if ("raw".equals(result.shape())) {
       return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
@@ -61,25 +69,53 @@ class FlowApiController {
         .body(result.output());
   }
 
+  /** {@code /run/stream}: the same run, streamed as server-sent events (reference 000). */
+  @PostMapping("/run/stream")
+  void runStream(Caller caller, @PathVariable String orgCode, @PathVariable String slug, @RequestBody RunBody body,
+      HttpServletResponse response) {
+    RunCommand command = command(caller, orgCode, slug, body);
+    OnDisconnect onDisconnect = OnDisconnect.parse(body.on_disconnect(), "on_disconnect");
+    StartedRun run = runs.start(caller, command.streamed());
+    streams.stream(response, runs.record(caller, run.runId()), 0, new FlowApiFormats.Sse(json),
+        EventStreams.headers(), onDisconnect);
+  }
+
+  private static RunCommand command(Caller caller, String orgCode, String slug, RunBody body) {
+    caller.requireOrg(orgCode);
+    if (body.input() == null) {
+      throw ApiException.badRequest("invalid_request", "input is required: an object keyed by the flow's input variables");
+    }
+    return new RunCommand(slug, null, body.input(), body.metadata(), null, null, "flow_api");
+  }
+
   /** OpenAI's request; only what maps onto a flow is read, the rest is accepted and ignored as OpenAI does. */
-  record ChatRequest(String model, List<Map<String, Object>> messages, Boolean stream) {}
+  record ChatRequest(String model, List<Map<String, Object>> messages, Boolean stream,
+      Map<String, Object> stream_options, String on_disconnect) {}
 
   @PostMapping("/chat/completions")
-  ResponseEntity<Object> chatCompletions(Caller caller, @PathVariable String orgCode, @PathVariable String slug,
-      @RequestBody ChatRequest body) {
+  ResponseEntity<?> chatCompletions(Caller caller, @PathVariable String orgCode, @PathVariable String slug,
+      @RequestBody ChatRequest body, HttpServletResponse response) {
     caller.requireOrg(orgCode);
-    if (Boolean.TRUE.equals(body.stream())) {
-      throw ApiException.badRequest("streaming_not_supported",
-          "streaming chat completions are not available yet; send \"stream\": false");
-    }
     if (body.messages() == null || body.messages().isEmpty()) {
       throw ApiException.badRequest("invalid_request", "messages is required: a non-empty array");
     }
-    String userText = lastUserMessage(body.messages());
+    String userText = ChatInputs.lastUserMessage(body.messages());
     caller.require("runs:write");
     ResolvedFlow flow = flows.resolve(caller.orgId(), slug, null);
-    Map<String, Object> input = mapInput(InputSchema.of(flow.definition()), body.messages(), userText);
-    CompletedRun run = runs.runAndWait(caller, flow, new RunCommand(slug, null, input, null, null, null, "openai"));
+    Map<String, Object> input = ChatInputs.mapInput(InputSchema.of(flow.definition()), body.messages(), userText);
+    RunCommand command = new RunCommand(slug, null, input, null, null, null, "openai");
+    if (Boolean.TRUE.equals(body.stream())) {
+      OnDisconnect onDisconnect = OnDisconnect.parse(body.on_disconnect(), "on_disconnect");
+      boolean includeUsage = body.stream_options() != null
+          && Boolean.TRUE.equals(body.stream_options().get("include_usage"));
+      StartedRun run = runs.start(caller, flow, command.streamed());
+      String model = body.model() == null || body.model().isBlank() ? slug : body.model();
+      var format = new FlowApiFormats.OpenAiChunks(json, "flowrun_" + run.runId(), Instant.now().getEpochSecond(),
+          model, includeUsage);
+      streams.stream(response, runs.record(caller, run.runId()), 0, format, EventStreams.headers(), onDisconnect);
+      return null;
+    }
+    CompletedRun run = runs.runAndWait(caller, flow, command);
     RunResult result = run.result();
     Object completion = "openai_chat_completion".equals(result.shape())
         ? result.output()
@@ -87,52 +123,5 @@ class FlowApiController {
             result.model(), result.text(), "stop", result.usage());
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header("X-Run-Id", run.runId())
         .body(completion);
-  }
-
-  private static String lastUserMessage(List<Map<String, Object>> messages) {
-    for (int i = messages.size() - 1; i >= 0; i--) {
-      Map<String, Object> m = messages.get(i);
-      if (m != null && "user".equals(m.get("role"))) {
-        Object content = m.get("content");
-        if (content instanceof String s) return s;
-        if (content instanceof List<?> parts) {
-          StringBuilder text = new StringBuilder();
-          for (Object part : parts) {
-            if (part instanceof Map<?, ?> p && "text".equals(p.get("type")) && p.get("text") instanceof String t) {
-              text.append(t);
-            }
-          }
-          return text.toString();
-        }
-        throw ApiException.badRequest("invalid_request", "messages[" + i + "].content must be a string or text parts");
-      }
-    }
-    throw ApiException.badRequest("invalid_request", "messages must contain a user message");
-  }
-
-  /**
-   * The last user message goes to the flow's text variable (one named question, message, text, prompt, input or
-   * query; else the first string variable); a variable named {@code messages} of type array gets the history.
-   */
-  private static Map<String, Object> mapInput(InputSchema schema, List<Map<String, Object>> messages, String userText) {
-    InputVariable target = null;
-    for (String name : MESSAGE_VARIABLES) {
-      for (InputVariable v : schema.variables()) {
-        if (target == null && v.name().equals(name) && "string".equals(v.type())) target = v;
-      }
-    }
-    for (InputVariable v : schema.variables()) {
-      if (target == null && "string".equals(v.type())) target = v;
-    }
-    if (target == null) {
-      throw ApiException.badRequest("unsupported_flow",
-          "this flow has no string input variable to receive the user message");
-    }
-    Map<String, Object> input = new LinkedHashMap<>();
-    input.put(target.name(), userText);
-    for (InputVariable v : schema.variables()) {
-      if (v.name().equals("messages") && "array".equals(v.type())) input.put("messages", messages);
-    }
-    return input;
   }
 }

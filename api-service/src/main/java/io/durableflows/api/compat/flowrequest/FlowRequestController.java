@@ -10,8 +10,13 @@ import io.durableflows.api.runs.RunRecord;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.CompletedRun;
 import io.durableflows.api.runs.RunService.RunCommand;
+import io.durableflows.api.runs.RunService.StartedRun;
+import io.durableflows.api.streams.EventStreams;
+import io.durableflows.api.streams.EventStreams.OnDisconnect;
+import io.durableflows.api.streams.NativeEventFormat;
 import io.durableflows.api.support.Json;
 import io.durableflows.workflows.run.RunResult;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -20,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -34,17 +41,20 @@ class FlowRequestController {
   private final FlowService flows;
   private final ProjectService projects;
   private final Json json;
+  private final EventStreams streams;
 
-  FlowRequestController(RunService runs, FlowService flows, ProjectService projects, Json json) {
+  FlowRequestController(RunService runs, FlowService flows, ProjectService projects, Json json,
+      EventStreams streams) {
     this.runs = runs;
     this.flows = flows;
     this.projects = projects;
     this.json = json;
+    this.streams = streams;
   }
 
   @PostMapping("/api/v1/accounts/{accountId}/projects/{projectId}/flows/{flowId}/run")
-  Map<String, Object> run(Caller caller, @PathVariable String accountId, @PathVariable String projectId,
-      @PathVariable String flowId, @RequestBody Map<String, Object> request) {
+  ResponseEntity<?> run(Caller caller, @PathVariable String accountId, @PathVariable String projectId,
+      @PathVariable String flowId, @RequestBody Map<String, Object> request, HttpServletResponse response) {
     caller.requireOrg(accountId);
     Project project = projects.require(caller.orgId(), projectId);
     FlowRecord flow = flows.find(caller.orgId(), flowId)
@@ -54,29 +64,36 @@ class FlowRequestController {
     @SuppressWarnings("unchecked")
     Map<String, Object> body = (Map<String, Object>) request.get("body");
     String sessionId = options.sessionId() == null ? UUID.randomUUID().toString() : options.sessionId();
-    CompletedRun run = runs.runAndWait(caller,
-        new RunCommand(flow.id(), options.version(), body, null, options.override(), sessionId, "flow_request"));
-    return response(runs.record(caller, run), run.result(), flow, project, body, options, accountId);
+    RunCommand command =
+        new RunCommand(flow.id(), options.version(), body, null, options.override(), sessionId, "flow_request");
+    if (options.stream().equals("http")) {
+      // The run's event log as server-sent events: the same format as GET /api/v1/runs/{id}/events.
+      StartedRun run = runs.start(caller, command.streamed());
+      HttpHeaders headers = EventStreams.headers();
+      headers.set("X-Flow-Session-Id", sessionId);
+      streams.stream(response, runs.record(caller, run.runId()), 0, new NativeEventFormat(json), headers,
+          options.onDisconnect());
+      return null;
+    }
+    CompletedRun run = runs.runAndWait(caller, command);
+    return ResponseEntity.ok(response(runs.record(caller, run), run.result(), flow, project, body, options, accountId));
   }
 
-  record Options(String sessionId, String version, String stream, Map<String, Object> override) {
+  record Options(String sessionId, String version, String stream, Map<String, Object> override,
+      OnDisconnect onDisconnect) {
     @SuppressWarnings("unchecked")
     static Options parse(Map<String, Object> request) {
       if (!(request.get("body") instanceof Map)) {
         throw ApiException.badRequest("invalid_request", "body is required: the flow's input object");
       }
       Object raw = request.get("options");
-      if (raw == null) return new Options(null, null, "none", Map.of());
+      if (raw == null) return new Options(null, null, "none", Map.of(), OnDisconnect.CONTINUE);
       if (!(raw instanceof Map<?, ?> o)) throw ApiException.badRequest("invalid_request", "options must be an object");
       String session = optionalString(o, "flow_session_id");
       String version = optionalString(o, "version");
       String stream = optionalString(o, "stream");
       if (stream == null) stream = "none";
-      if (stream.equals("http")) {
-        throw ApiException.badRequest("streaming_not_supported",
-            "options.stream \"http\" is not available yet; use \"none\"");
-      }
-      if (!stream.equals("none")) {
+      if (!stream.equals("none") && !stream.equals("http")) {
         throw ApiException.badRequest("invalid_request", "options.stream must be \"none\" or \"http\"");
       }
       Object override = o.get("override");
@@ -84,7 +101,8 @@ class FlowRequestController {
         throw ApiException.badRequest("invalid_request", "options.override must be an object");
       }
       validateEvalOptions(o.get("evalOptions"));
-      return new Options(session, version, stream, override == null ? Map.of() : (Map<String, Object>) override);
+      return new Options(session, version, stream, override == null ? Map.of() : (Map<String, Object>) override,
+          OnDisconnect.parse(o.get("on_disconnect"), "options.on_disconnect"));
     }
 
     private static void validateEvalOptions(Object raw) {

@@ -1,4 +1,4 @@
-package io.durableflows.api.durability;
+package io.durableflows.api.support;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A main class of ours in its own JVM, on the test classpath, so a test can SIGKILL it. */
-final class JavaProcess implements AutoCloseable {
+public final class JavaProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final String name;
@@ -21,7 +21,7 @@ final class JavaProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static JavaProcess start(String name, Class<?> mainClass, Map<String, String> env, String... args) throws IOException {
+  public static JavaProcess start(String name, Class<?> mainClass, Map<String, String> env, String... args) throws IOException {
     Path log = Files.createTempFile("df-" + name + "-", ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -37,7 +37,7 @@ final class JavaProcess implements AutoCloseable {
   }
 
   /** Waits until the process prints {@code line}; fails with its log if it dies or takes too long. */
-  JavaProcess awaitLog(String line, Duration timeout) throws IOException, InterruptedException {
+  public JavaProcess awaitLog(String line, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (Files.readString(log).contains(line)) return this;
@@ -48,7 +48,7 @@ final class JavaProcess implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hooks, no graceful drain — a crash. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor();
   }

@@ -1,0 +1,102 @@
+package io.durableflows.api.streams;
+
+import io.durableflows.api.gateway.TemporalGateway;
+import io.durableflows.api.runs.RunRecord;
+import io.durableflows.workflows.events.RunEvent;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a run's event log into a streaming HTTP response in any {@link EventFormat}: headers that stop proxies from
+ * buffering, a heartbeat while nothing happens, and a client that goes away leaves the run running unless it
+ * asked for {@code on_disconnect: "cancel"}.
+ */
+@Component
+public class EventStreams {
+  private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
+  private final RunEventFeed feed;
+  private final TemporalGateway temporal;
+  private final Duration heartbeat;
+
+  public EventStreams(RunEventFeed feed, TemporalGateway temporal,
+      @Value("${df.streams.heartbeat-interval:15s}") Duration heartbeat) {
+    this.feed = feed;
+    this.temporal = temporal;
+    this.heartbeat = heartbeat;
+  }
+
+  /** What a client asked to happen to the run when it disconnects. */
+  public enum OnDisconnect {
+    CONTINUE, CANCEL;
+
+    /** Parses the {@code on_disconnect} option; null means continue. */
+    public static OnDisconnect parse(Object value, String field) {
+      if (value == null || "continue".equals(value)) return CONTINUE;
+      if ("cancel".equals(value)) return CANCEL;
+      throw io.durableflows.api.errors.ApiException.badRequest("invalid_request",
+          field + " must be \"continue\" or \"cancel\"");
+    }
+  }
+
+  /** Headers every stream carries; callers add their own (run id, balances) to them. */
+  public static HttpHeaders headers() {
+    HttpHeaders headers = new HttpHeaders();
+    headers.setCacheControl("no-cache");
+    headers.set("X-Accel-Buffering", "no");
+    return headers;
+  }
+
+  /**
+   * Streams the run's events after {@code afterSeq} into the response until the run's {@code done} event. Runs
+   * on the request's own (virtual) thread, so a thousand open streams cost a thousand parked virtual threads.
+   */
+  public void stream(HttpServletResponse response, RunRecord run, long afterSeq, EventFormat format,
+      HttpHeaders headers, OnDisconnect onDisconnect) {
+    response.setStatus(200);
+    headers.forEach((name, values) -> values.forEach(v -> response.addHeader(name, v)));
+    response.setContentType(format.contentType().toString());
+    response.setHeader("X-Run-Id", run.id());
+    try (RunEventFeed.Subscription subscription = feed.subscribe(run, afterSeq)) {
+      Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+      pump(subscription, format, writer);
+    } catch (IOException e) {
+      // The client went away; the run goes on unless it asked otherwise.
+      if (onDisconnect == OnDisconnect.CANCEL) {
+        log.info("run {}: client disconnected, cancelling as asked", run.id());
+        temporal.cancel(run.workflowId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void pump(RunEventFeed.Subscription subscription, EventFormat format, Writer writer)
+      throws IOException, InterruptedException {
+    // Headers go out at once: clients see the stream open (and 003's balance headers) before the first token.
+    writer.flush();
+    while (true) {
+      List<RunEvent> events = subscription.next(heartbeat);
+      if (events.isEmpty() && !subscription.finished()) {
+        if (subscription.stopped()) {
+          format.interrupted(writer);
+          writer.flush();
+          return;
+        }
+        format.heartbeat(writer);
+      }
+      for (RunEvent event : events) format.event(event, writer);
+      writer.flush();
+      if (subscription.finished()) return;
+    }
+  }
+}

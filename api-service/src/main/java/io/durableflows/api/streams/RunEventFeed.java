@@ -1,0 +1,263 @@
+package io.durableflows.api.streams;
+
+import io.durableflows.api.gateway.RunUnreachableException;
+import io.durableflows.api.gateway.TemporalGateway;
+import io.durableflows.api.runs.RunRecord;
+import io.durableflows.api.runs.RunRepository;
+import io.durableflows.workflows.events.EventPage;
+import io.durableflows.workflows.events.RunEvent;
+import io.durableflows.workflows.events.RunEventsDoorbell;
+import jakarta.annotation.PreDestroy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+
+/**
+ * Reads run event logs for streaming clients. A running run is tailed by one poller per API instance however many
+ * clients watch it: the poller queries the run workflow for events after the last one it has, and wakes when the
+ * workflow rings the in-process doorbell (worker in this JVM) or after the poll interval (worker elsewhere). A
+ * finished run is read from PostgreSQL. Either way the sequence numbers are the workflow's, so a client resumes
+ * anywhere with {@code afterSeq} and gets each event once.
+ */
+@Service
+public class RunEventFeed {
+  private static final Logger log = LoggerFactory.getLogger(RunEventFeed.class);
+  private final TemporalGateway temporal;
+  private final RunRepository runs;
+  private final RunEventRepository stored;
+  private final long pollMillis;
+  private final Map<String, Tail> tails = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  public RunEventFeed(TemporalGateway temporal, RunRepository runs, RunEventRepository stored,
+      @Value("${df.streams.poll-interval:}") Duration pollInterval,
+      @Value("${df.workers.embedded:false}") boolean embeddedWorkers) {
+    this.temporal = temporal;
+    this.runs = runs;
+    this.stored = stored;
+    // With the workers in this JVM the doorbell wakes the poller; polling only covers a worker elsewhere.
+    this.pollMillis = pollInterval != null ? pollInterval.toMillis() : embeddedWorkers ? 250 : 25;
+  }
+
+  /** A reader of one run's events, starting after {@code afterSeq}. Close it when the client goes. */
+  public Subscription subscribe(RunRecord run, long afterSeq) {
+    Tail tail = tails.compute(run.id(), (id, existing) -> {
+      Tail t = existing == null || existing.stopped ? new Tail(run) : existing;
+      t.readers.incrementAndGet();
+      return t;
+    });
+    tail.startIfNeeded();
+    return new Subscription(tail, afterSeq);
+  }
+
+  @PreDestroy
+  void close() {
+    closed = true;
+    tails.values().forEach(Tail::wake);
+  }
+
+  public final class Subscription implements AutoCloseable {
+    private final Tail tail;
+    private long lastSeq;
+
+    private Subscription(Tail tail, long afterSeq) {
+      this.tail = tail;
+      this.lastSeq = Math.max(0, afterSeq);
+    }
+
+    /**
+     * The next events, waiting up to {@code maxWait} for at least one; empty when none came (send a heartbeat
+     * and ask again) or after the last one.
+     */
+    public List<RunEvent> next(Duration maxWait) throws InterruptedException {
+      List<RunEvent> events = tail.after(lastSeq, maxWait);
+      if (!events.isEmpty()) lastSeq = events.getLast().seq();
+      return events;
+    }
+
+    /** True once the terminal event has been returned by {@link #next}. */
+    public boolean finished() {
+      return tail.finishedAt(lastSeq);
+    }
+
+    /** True when no more events will come before the end (the API is shutting down). */
+    public boolean stopped() {
+      return tail.stopped && !finished() && tail.lastSeq() <= lastSeq;
+    }
+
+    public long lastSeq() {
+      return lastSeq;
+    }
+
+    @Override
+    public void close() {
+      tails.computeIfPresent(tail.run.id(), (id, t) -> {
+        if (t != tail) return t;
+        return t.readers.decrementAndGet() <= 0 ? null : t;
+      });
+      tail.wake();
+    }
+  }
+
+  /** The shared, growing copy of one run's log, fed by a single virtual thread. */
+  private final class Tail {
+    private final RunRecord run;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final List<RunEvent> events = new ArrayList<>();
+    private final AtomicInteger readers = new AtomicInteger();
+    private boolean started;
+    private volatile boolean stopped;
+    private long terminalSeq = -1;
+
+    Tail(RunRecord run) {
+      this.run = run;
+    }
+
+    void startIfNeeded() {
+      lock.lock();
+      try {
+        if (started) return;
+        started = true;
+      } finally {
+        lock.unlock();
+      }
+      Thread.ofVirtual().name("run-events " + run.id()).start(this::poll);
+    }
+
+    private void poll() {
+      try (RunEventsDoorbell.Bell bell = RunEventsDoorbell.listen(run.workflowId())) {
+        long backoff = pollMillis;
+        while (!closed && !stopped && readersLeft()) {
+          long rings = bell.rings();
+          boolean progressed;
+          try {
+            progressed = fetch();
+            backoff = pollMillis;
+          } catch (RunUnreachableException e) {
+            // Temporal is away (restarting?): keep the readers attached and try again, more slowly.
+            log.debug("run {}: {}", run.id(), e.getMessage());
+            progressed = false;
+            backoff = Math.min(backoff * 2, 2000);
+          }
+          if (terminalSeq >= 0) break;
+          if (!progressed) bell.await(rings, backoff);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        stopped = true;
+        wake();
+      }
+    }
+
+    private boolean readersLeft() {
+      return readers.get() > 0;
+    }
+
+    /** One read from the workflow, or from PostgreSQL once the workflow is gone; true when events came. */
+    private boolean fetch() {
+      long last = lastSeq();
+      if (!RunRecord.RUNNING.equals(run.status())) {
+        List<RunEvent> saved = stored.after(run.id(), last);
+        if (!saved.isEmpty()) return append(saved);
+      }
+      Optional<EventPage> page = temporal.events(run.workflowId(), last);
+      if (page.isPresent()) return append(page.get().events());
+      // The workflow is gone: its outcome, log included, is in PostgreSQL unless the run was lost.
+      List<RunEvent> saved = stored.after(run.id(), last);
+      if (!saved.isEmpty()) return append(saved);
+      RunRecord now = runs.find(run.orgId(), run.id()).orElse(run);
+      return append(endingFromRecord(now, last));
+    }
+
+    private boolean append(List<RunEvent> fresh) {
+      if (fresh.isEmpty()) return false;
+      lock.lock();
+      try {
+        for (RunEvent e : fresh) {
+          if (e.seq() != events.size() + 1L) continue;
+          events.add(e);
+          if (e.terminal()) terminalSeq = e.seq();
+        }
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      return true;
+    }
+
+    private long lastSeq() {
+      lock.lock();
+      try {
+        return events.size();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    List<RunEvent> after(long seq, Duration maxWait) throws InterruptedException {
+      long nanos = maxWait.toNanos();
+      lock.lock();
+      try {
+        while (events.size() <= seq && terminalSeq < 0 && !stopped && !closed && nanos > 0) {
+          nanos = changed.awaitNanos(nanos);
+        }
+        if (events.size() > seq) return List.copyOf(events.subList((int) seq, events.size()));
+        return List.of();
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    boolean finishedAt(long seq) {
+      lock.lock();
+      try {
+        return terminalSeq >= 0 && seq >= terminalSeq;
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    void wake() {
+      lock.lock();
+      try {
+        changed.signalAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * What a reader gets for a run whose workflow is gone and whose log was not saved: a run recorded before logs
+   * were saved, or one lost with an in-memory Temporal server.
+   */
+  private static List<RunEvent> endingFromRecord(RunRecord run, long last) {
+    List<RunEvent> ending = new ArrayList<>();
+    boolean lost = RunRecord.RUNNING.equals(run.status()) || RunRecord.LOST.equals(run.status());
+    if (lost || run.errorType() != null) {
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("error", lost ? "run_lost" : run.errorType());
+      error.put("message", lost ? "the run's workflow is gone and it recorded no outcome" : run.errorMessage());
+      ending.add(new RunEvent(last + 1, RunEvent.ERROR, null, error));
+    }
+    Map<String, Object> done = new LinkedHashMap<>();
+    done.put("status", lost ? RunRecord.LOST : run.status());
+    if (run.output() != null) done.put("output", run.output());
+    if (run.outputText() != null) done.put("text", run.outputText());
+    ending.add(new RunEvent(last + ending.size() + 1, RunEvent.DONE, null, done));
+    return ending;
+  }
+}
