@@ -10,13 +10,18 @@ import org.springframework.http.MediaType;
  * they have written (e.g. whether the answer has streamed yet).
  */
 public interface EventFormat {
-  MediaType contentType();
+  /** Server-sent events unless the protocol says otherwise. */
+  default MediaType contentType() {
+    return eventStream();
+  }
 
   /** Writes what this event means in the protocol; most events mean nothing to most protocols. */
   void event(RunEvent event, Writer out) throws IOException;
 
-  /** Keeps idle connections (and proxies) from timing out. */
-  void heartbeat(Writer out) throws IOException;
+  /** Keeps idle connections (and proxies) from timing out: an SSE comment unless the protocol says otherwise. */
+  default void heartbeat(Writer out) throws IOException {
+    sseComment(out, "heartbeat");
+  }
 
   /**
    * The stream ends before the run does (the API is shutting down): say so in the protocol's own form, so the

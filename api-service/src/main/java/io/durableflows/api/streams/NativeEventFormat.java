@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.Writer;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.http.MediaType;
 
 /**
  * The run event log as it is: {@code id:} is the sequence number (what {@code Last-Event-ID} resumes from),
@@ -21,11 +20,6 @@ public final class NativeEventFormat implements EventFormat {
   }
 
   @Override
-  public MediaType contentType() {
-    return EventFormat.eventStream();
-  }
-
-  @Override
   public void event(RunEvent event, Writer out) throws IOException {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("seq", event.seq());
@@ -33,11 +27,6 @@ public final class NativeEventFormat implements EventFormat {
     data.put("node", event.node());
     data.put("data", event.data());
     EventFormat.sse(out, event.type(), Long.toString(event.seq()), json.write(data));
-  }
-
-  @Override
-  public void heartbeat(Writer out) throws IOException {
-    EventFormat.sseComment(out, "heartbeat");
   }
 
   @Override

@@ -46,7 +46,9 @@ public class RunEventFeed {
     this.temporal = temporal;
     this.runs = runs;
     this.stored = stored;
-    // With the workers in this JVM the doorbell wakes the poller; polling only covers a worker elsewhere.
+    // With the workers in this JVM the doorbell wakes the poller and polling is a safety net. A worker elsewhere
+    // cannot ring it: a long poll of the run's history would, but the Java test server's is broken for it
+    // (IndexOutOfBounds on every new event in 1.38.0), so we poll.
     this.pollMillis = pollInterval != null ? pollInterval.toMillis() : embeddedWorkers ? 250 : 25;
   }
 
@@ -110,7 +112,10 @@ public class RunEventFeed {
     }
   }
 
-  /** The shared, growing copy of one run's log, fed by a single virtual thread. */
+  /**
+   * The shared, growing copy of one run's log, fed by a single virtual thread that queries the workflow when the
+   * doorbell rings or the poll interval passes.
+   */
   private final class Tail {
     private final RunRecord run;
     private final ReentrantLock lock = new ReentrantLock();

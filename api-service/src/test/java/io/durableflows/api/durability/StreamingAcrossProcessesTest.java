@@ -4,16 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.durableflows.activities.llm.OpenAiStubServer;
 import io.durableflows.activities.llm.OpenAiStubServer.Reply;
-import io.durableflows.api.DurableFlowsApplication;
-import io.durableflows.api.bootstrap.TemporalServerMain;
-import io.durableflows.api.support.Http;
-import io.durableflows.api.support.JavaProcess;
+import io.durableflows.api.support.ProcessStack;
 import io.durableflows.api.support.StreamClient;
 import io.durableflows.api.support.StreamClient.Sse;
-import io.durableflows.api.support.TestStack;
-import io.durableflows.workers.WorkersApplication;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,56 +22,27 @@ import org.junit.jupiter.api.Test;
  */
 class StreamingAcrossProcessesTest {
   private static final String TOKEN = "df_streaming_test_token_0123456789";
-  private static final Duration START = Duration.ofSeconds(90);
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String[] TOKENS = {"Tokens ", "cross ", "process ", "boundaries ", "through ", "signals."};
-  private JavaProcess temporal;
-  private JavaProcess api;
-  private JavaProcess workers;
+  private ProcessStack stack;
   private OpenAiStubServer stub;
-  private Map<String, String> env;
-  private int apiPort;
 
   @BeforeEach
   void start() throws Exception {
-    int temporalPort = TestStack.freePort();
-    stub = OpenAiStubServer.start();
-    temporal = JavaProcess.start("temporal", TemporalServerMain.class, Map.of(), String.valueOf(temporalPort))
-        .awaitLog("Temporal test server ready", START);
-    env = Map.of(
-        "TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort,
-        "DF_DATABASE_URL", TestStack.recreateDatabase("durableflows_streaming"),
-        "DF_DATABASE_USER", "postgres",
-        "DF_BOOTSTRAP_ORG", "strm",
-        "DF_BOOTSTRAP_TOKEN", TOKEN);
-    api = startApi();
-    workers = JavaProcess.start("workers", WorkersApplication.class, env,
-            "--df.llm.providers.stub.kind=openai",
-            "--df.llm.providers.stub.base-url=" + stub.baseUrl(),
-            "--df.llm.providers.stub.api-key=sk-test",
-            "--df.llm.providers.stub.default-model=gpt-4o-mini")
-        .awaitLog("Started WorkersApplication", START);
-    String doc = Files.readString(Path.of("..", "examples", "flows", "qa-raw.json"))
-        .replace("\"slug\": \"qa-raw\"", "\"slug\": \"qa-stub\"")
-        .replace("\"prompt\": \"{{input.question}}\"", "\"provider\": \"stub\", \"prompt\": \"{{input.question}}\"");
-    Http.Response r = new Http(apiPort).post("/api/v1/flows", TOKEN, doc);
-    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    stack = new ProcessStack("durableflows_streaming", "strm", TOKEN);
+    stub = stack.stub;
+    stack.startApi();
+    stack.startWorkers();
+    stack.createStubFlow();
   }
 
   @AfterEach
   void stopAll() throws Exception {
-    for (JavaProcess p : new JavaProcess[] {api, workers, temporal}) if (p != null) p.close();
-    stub.close();
-  }
-
-  private JavaProcess startApi() throws Exception {
-    apiPort = TestStack.freePort();
-    return JavaProcess.start("api", DurableFlowsApplication.class, env, "--server.port=" + apiPort)
-        .awaitLog("Started DurableFlowsApplication", START);
+    stack.close();
   }
 
   private String base() {
-    return "http://127.0.0.1:" + apiPort;
+    return stack.base();
   }
 
   @Test
@@ -113,9 +77,9 @@ class StreamingAcrossProcessesTest {
       List<StreamClient.Line> lines = new ArrayList<>(s.until(l -> l.equals("event: message"), WAIT));
       lines.addAll(s.until(String::isEmpty, WAIT));
       before = StreamClient.events(lines);
-      api.kill();
+      stack.killApi();
     }
-    api = startApi();
+    stack.startApi();
     try (StreamClient resumed = StreamClient.get(base() + "/api/v1/runs/" + runId + "/events",
         Map.of("Authorization", "Bearer " + TOKEN, "Last-Event-ID", before.getLast().id()))) {
       assertThat(resumed.status()).isEqualTo(200);

@@ -42,5 +42,9 @@ class WalkthroughTest extends ApiTest {
     assertThat(output).contains("\"version\":\"1.0.0\"");
     assertThat(output).contains("\"status\":\"complete\"");
     assertThat(output).contains("\"next_cursor\"");
+    assertThat(output).contains("data: {\"choices\":[{\"delta\":{\"content\":").contains("data: [DONE]");
+    assertThat(output).contains("id: 4\nevent: ").contains("event: done");
+    assertThat(output).contains("event: message").contains("event: flow_meta");
+    assertThat(output).contains("\"flow_balance_remaining\"").contains("\"ledger\"");
   }
 }

@@ -27,13 +27,33 @@ public final class JavaProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classpath());
     command.add(mainClass.getName());
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
         .directory(new File("."));
     pb.environment().putAll(env);
     return new JavaProcess(name, pb.start(), log);
+  }
+
+  /**
+   * This JVM's classpath: the system one under surefire, the plugin's class loader's under {@code exec:java} (the
+   * benchmark), where {@code java.class.path} names Maven's own jars.
+   */
+  private static String classpath() {
+    if (Thread.currentThread().getContextClassLoader() instanceof java.net.URLClassLoader loader
+        && loader.getURLs().length > 0) {
+      List<String> entries = new ArrayList<>();
+      for (java.net.URL url : loader.getURLs()) {
+        try {
+          entries.add(Path.of(url.toURI()).toString());
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+          // not a file: cannot be on a command-line classpath
+        }
+      }
+      return String.join(File.pathSeparator, entries);
+    }
+    return System.getProperty("java.class.path");
   }
 
   /** Waits until the process prints {@code line}; fails with its log if it dies or takes too long. */

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.springframework.http.MediaType;
 
 /**
  * Reference 003's SSE: {@code status} (thinking, tool_start, tool_done), {@code message} (a JSON string per token
@@ -27,11 +26,6 @@ final class AgentChatFormat implements EventFormat {
   AgentChatFormat(Json json, Supplier<String> balance) {
     this.json = json;
     this.balance = balance;
-  }
-
-  @Override
-  public MediaType contentType() {
-    return EventFormat.eventStream();
   }
 
   @Override
@@ -82,11 +76,6 @@ final class AgentChatFormat implements EventFormat {
     data.put("state", state);
     if (tool != null) data.put("tool", tool);
     EventFormat.sse(out, "status", null, json.write(data));
-  }
-
-  @Override
-  public void heartbeat(Writer out) throws IOException {
-    EventFormat.sseComment(out, "heartbeat");
   }
 
   @Override

@@ -26,11 +26,6 @@ final class FlowApiFormats {
     }
 
     @Override
-    public MediaType contentType() {
-      return EventFormat.eventStream();
-    }
-
-    @Override
     public void event(RunEvent event, Writer out) throws IOException {
       String text = answer.delta(event);
       if (text != null) content(out, text);
@@ -57,11 +52,6 @@ final class FlowApiFormats {
 
     private void content(Writer out, String text) throws IOException {
       EventFormat.sse(out, null, null, json.write(Map.of("choices", List.of(Map.of("delta", Map.of("content", text))))));
-    }
-
-    @Override
-    public void heartbeat(Writer out) throws IOException {
-      EventFormat.sseComment(out, "heartbeat");
     }
 
     @Override
@@ -164,11 +154,6 @@ final class FlowApiFormats {
     }
 
     @Override
-    public MediaType contentType() {
-      return EventFormat.eventStream();
-    }
-
-    @Override
     public void event(RunEvent event, Writer out) throws IOException {
       if (!roleSent && RunEvent.RUN_STARTED.equals(event.type())) {
         roleSent = true;
@@ -225,11 +210,6 @@ final class FlowApiFormats {
       Map<String, Object> chunk = envelope();
       chunk.put("choices", List.of(choice));
       EventFormat.sse(out, null, null, json.write(chunk));
-    }
-
-    @Override
-    public void heartbeat(Writer out) throws IOException {
-      EventFormat.sseComment(out, "heartbeat");
     }
 
     @Override
