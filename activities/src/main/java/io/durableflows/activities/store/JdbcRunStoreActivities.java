@@ -2,11 +2,9 @@ package io.durableflows.activities.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.durableflows.workflows.events.RunEvent;
 import io.durableflows.workflows.store.LlmCallRecord;
 import io.durableflows.workflows.store.RunOutcome;
 import io.durableflows.workflows.store.RunStoreActivities;
-import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -71,16 +69,15 @@ public class JdbcRunStoreActivities implements RunStoreActivities {
             .param("duration", call.durationMs())
             .update();
       }
-      for (RunEvent event : outcome.events() == null ? List.<RunEvent>of() : outcome.events()) {
+      if (outcome.events() != null && !outcome.events().isEmpty()) {
+        // One statement for the whole log: a round trip per event would cost more than the rest of the write.
         jdbc.sql("""
                 insert into run_events (run_id, seq, type, node_id, data)
-                values (:run, :seq, :type, :node, cast(:data as jsonb))
+                select :run, e.seq, e.type, e.node, e.data
+                from jsonb_to_recordset(cast(:events as jsonb)) as e(seq bigint, type text, node text, data jsonb)
                 on conflict (run_id, seq) do nothing""")
             .param("run", outcome.runId())
-            .param("seq", event.seq())
-            .param("type", event.type())
-            .param("node", event.node())
-            .param("data", toJson(event.data()))
+            .param("events", toJson(outcome.events()))
             .update();
       }
       CreditSettlement.settle(jdbc, outcome.runId(), RunOutcome.COMPLETED.equals(outcome.status()),

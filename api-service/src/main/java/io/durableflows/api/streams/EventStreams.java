@@ -73,7 +73,11 @@ public class EventStreams {
       // The client went away; the run goes on unless it asked otherwise.
       if (onDisconnect == OnDisconnect.CANCEL) {
         log.info("run {}: client disconnected, cancelling as asked", run.id());
-        temporal.cancel(run.workflowId());
+        try {
+          temporal.cancel(run.workflowId());
+        } catch (RuntimeException cancelFailed) {
+          log.warn("run {}: could not cancel after the client left ({})", run.id(), cancelFailed.toString());
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -25,8 +25,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Reads run event logs for streaming clients. A running run is tailed by one poller per API instance however many
- * clients watch it: the poller queries the run workflow for events after the last one it has, and wakes when the
- * workflow rings the in-process doorbell (worker in this JVM) or after the poll interval (worker elsewhere). A
+ * clients watch it. With the worker in this JVM the workflow hands it each event as it appends it (the doorbell);
+ * otherwise, or when that leaves a gap, it queries the run workflow for events after the last one it has, every
+ * poll interval. A
  * finished run is read from PostgreSQL. Either way the sequence numbers are the workflow's, so a client resumes
  * anywhere with {@code afterSeq} and gets each event once.
  */
@@ -112,10 +113,7 @@ public class RunEventFeed {
     }
   }
 
-  /**
-   * The shared, growing copy of one run's log, fed by a single virtual thread that queries the workflow when the
-   * doorbell rings or the poll interval passes.
-   */
+  /** The shared, growing copy of one run's log, fed by the doorbell and by one polling virtual thread. */
   private final class Tail {
     private final RunRecord run;
     private final ReentrantLock lock = new ReentrantLock();
@@ -124,7 +122,7 @@ public class RunEventFeed {
     private final AtomicInteger readers = new AtomicInteger();
     private boolean started;
     private volatile boolean stopped;
-    private long terminalSeq = -1;
+    private volatile long terminalSeq = -1;
 
     Tail(RunRecord run) {
       this.run = run;
@@ -142,22 +140,30 @@ public class RunEventFeed {
     }
 
     private void poll() {
-      try (RunEventsDoorbell.Bell bell = RunEventsDoorbell.listen(run.workflowId())) {
+      try (RunEventsDoorbell.Listener bell = RunEventsDoorbell.listen(run.workflowId(), e -> append(List.of(e)))) {
         long backoff = pollMillis;
+        boolean query = true;
         while (!closed && !stopped && readersLeft()) {
           long rings = bell.rings();
-          boolean progressed;
-          try {
-            progressed = fetch();
-            backoff = pollMillis;
-          } catch (RunUnreachableException e) {
-            // Temporal is away (restarting?): keep the readers attached and try again, more slowly.
-            log.debug("run {}: {}", run.id(), e.getMessage());
-            progressed = false;
-            backoff = Math.min(backoff * 2, 2000);
+          long known = lastSeq();
+          if (query) {
+            try {
+              fetch();
+              backoff = pollMillis;
+            } catch (RunUnreachableException e) {
+              // Temporal is away (restarting?): keep the readers attached and try again, more slowly.
+              log.debug("run {}: {}", run.id(), e.getMessage());
+              backoff = Math.min(backoff * 2, 2000);
+            }
+            if (terminalSeq >= 0) break;
+            // More may be waiting: ask again at once.
+            if (lastSeq() > known) continue;
           }
           if (terminalSeq >= 0) break;
-          if (!progressed) bell.await(rings, backoff);
+          long seen = lastSeq();
+          boolean delivered = bell.await(rings, backoff);
+          // The workflow in this JVM hands over what it appends; query when that left a gap or nothing came.
+          query = !delivered || lastSeq() == seen;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

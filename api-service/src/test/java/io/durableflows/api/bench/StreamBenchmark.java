@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.durableflows.activities.llm.OpenAiStubServer;
 import io.durableflows.activities.llm.OpenAiStubServer.Reply;
 import io.durableflows.api.DurableFlowsApplication;
-import io.durableflows.api.auth.TokenService;
-import io.durableflows.api.orgs.OrgService;
 import io.durableflows.api.support.Http;
 import io.durableflows.api.support.JavaProcess;
 import io.durableflows.api.support.TestStack;

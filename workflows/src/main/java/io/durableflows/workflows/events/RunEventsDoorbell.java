@@ -1,50 +1,54 @@
 package io.durableflows.workflows.events;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
- * The in-process fast path of the streaming bridge. When the worker shares the API's JVM, the run workflow rings
- * its run's bell after appending events, so a reader in that JVM queries at once instead of at its next poll.
- * It carries no data: the workflow's log, read by query, stays the only source of events, so a missed ring only
- * costs latency. Workflow code rings outside replay only and the ring issues no command, so it cannot affect
- * determinism.
+ * The in-process fast path of the streaming bridge. When the worker shares the API's JVM, the run workflow hands
+ * each event it appends to its log to the readers of that run in this JVM and wakes them, so they need no query.
+ * The events are the log's own, sequence numbers included, and a reader takes one only when it follows the last
+ * it has: the log, read by query, stays the single truth, and whatever is missed here is read from it. Workflow
+ * code publishes outside replay only and issues no command doing so, so it cannot affect determinism.
  */
 public final class RunEventsDoorbell {
-  private static final ConcurrentMap<String, Bell> BELLS = new ConcurrentHashMap<>();
+  private static final ConcurrentMap<String, List<Listener>> LISTENERS = new ConcurrentHashMap<>();
 
   private RunEventsDoorbell() {}
 
-  /** Wakes readers of this run in this JVM, if any. */
-  public static void ring(String workflowId) {
-    Bell bell = BELLS.get(workflowId);
-    if (bell != null) bell.ring();
+  /** Hands an appended event to this run's readers in this JVM, if any, and wakes them. */
+  public static void publish(String workflowId, RunEvent event) {
+    List<Listener> listeners = LISTENERS.get(workflowId);
+    if (listeners == null) return;
+    for (Listener listener : listeners) listener.deliver(event);
   }
 
-  /** A reader's handle; close it when the reader stops. */
-  public static Bell listen(String workflowId) {
-    return BELLS.compute(workflowId, (id, existing) -> {
-      Bell bell = existing == null ? new Bell(id) : existing;
-      bell.listeners++;
-      return bell;
-    });
+  /** Starts listening; {@code onEvent} must not block. Close the listener when the reader stops. */
+  public static Listener listen(String workflowId, Consumer<RunEvent> onEvent) {
+    Listener listener = new Listener(workflowId, onEvent);
+    LISTENERS.computeIfAbsent(workflowId, id -> new CopyOnWriteArrayList<>()).add(listener);
+    return listener;
   }
 
-  public static final class Bell implements AutoCloseable {
+  public static final class Listener implements AutoCloseable {
     private final String workflowId;
+    private final Consumer<RunEvent> onEvent;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition rung = lock.newCondition();
     private long rings;
-    private int listeners;
 
-    private Bell(String workflowId) {
+    private Listener(String workflowId, Consumer<RunEvent> onEvent) {
       this.workflowId = workflowId;
+      this.onEvent = onEvent;
     }
 
-    void ring() {
+    private void deliver(RunEvent event) {
+      onEvent.accept(event);
       lock.lock();
       try {
         rings++;
@@ -54,7 +58,7 @@ public final class RunEventsDoorbell {
       }
     }
 
-    /** How often it has rung; pass it to {@link #await} to wait for the next ring. */
+    /** How many events have been delivered; pass it to {@link #await} to wait for the next. */
     public long rings() {
       lock.lock();
       try {
@@ -64,7 +68,7 @@ public final class RunEventsDoorbell {
       }
     }
 
-    /** Waits until it rings after {@code seen} or the time is up; true when it rang. */
+    /** Waits until an event is delivered after {@code seen} or the time is up; true when one was. */
     public boolean await(long seen, long timeoutMillis) throws InterruptedException {
       long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
       lock.lock();
@@ -78,7 +82,10 @@ public final class RunEventsDoorbell {
 
     @Override
     public void close() {
-      BELLS.computeIfPresent(workflowId, (id, bell) -> --bell.listeners <= 0 ? null : bell);
+      LISTENERS.computeIfPresent(workflowId, (id, listeners) -> {
+        listeners.remove(this);
+        return listeners.isEmpty() ? null : listeners;
+      });
     }
   }
 }

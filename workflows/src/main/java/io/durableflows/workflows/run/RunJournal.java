@@ -26,7 +26,7 @@ final class RunJournal {
     RunEvent event = new RunEvent(events.size() + 1L, type, node, data);
     events.add(event);
     if (event.terminal()) finished = true;
-    if (!Workflow.isReplaying()) RunEventsDoorbell.ring(Workflow.getInfo().getWorkflowId());
+    if (!Workflow.isReplaying()) RunEventsDoorbell.publish(Workflow.getInfo().getWorkflowId(), event);
     return event;
   }
 
