@@ -12,7 +12,6 @@ import io.durableflows.api.support.TestStack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -108,10 +107,12 @@ public final class RunBenchmark {
 
       System.out.printf("%nDurable Flows benchmark (%d cores, JDK %s; %d samples after %d warm-up, interleaved)%n",
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), SAMPLES, WARMUP);
-      System.out.printf("  offline model, direct      p50 %8.3f ms   p99 %8.3f ms%n", ms(direct, 50), ms(direct, 99));
-      System.out.printf("  same flow via HTTP API     p50 %8.3f ms   p99 %8.3f ms%n", ms(api, 50), ms(api, 99));
+      System.out.printf("  offline model, direct      p50 %8.3f ms   p99 %8.3f ms%n",
+          Percentiles.ms(direct, 50), Percentiles.ms(direct, 99));
+      System.out.printf("  same flow via HTTP API     p50 %8.3f ms   p99 %8.3f ms%n",
+          Percentiles.ms(api, 50), Percentiles.ms(api, 99));
       System.out.printf("  overhead (API - direct)    p50 %8.3f ms   p99 %8.3f ms%n",
-          ms(api, 50) - ms(direct, 50), ms(api, 99) - ms(direct, 99));
+          Percentiles.ms(api, 50) - Percentiles.ms(direct, 50), Percentiles.ms(api, 99) - Percentiles.ms(direct, 99));
       System.out.printf("  throughput, %d clients     %8.1f runs/s   (%d runs in %.1f s, %d failed)%n",
           CLIENTS, THROUGHPUT_RUNS / seconds, THROUGHPUT_RUNS, seconds, failures.get());
     }
@@ -119,12 +120,5 @@ public final class RunBenchmark {
 
   private static void check(Http.Response r, int status) {
     if (r.status() != status) throw new IllegalStateException("expected " + status + ", got " + r);
-  }
-
-  private static double ms(long[] nanos, int percentile) {
-    long[] sorted = nanos.clone();
-    Arrays.sort(sorted);
-    int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, index)] / 1e6;
   }
 }

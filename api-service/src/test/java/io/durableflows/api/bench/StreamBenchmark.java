@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -232,12 +231,12 @@ public final class StreamBenchmark {
     long[] directArrival = new long[TOKENS];
     for (int i = 0; i < TOKENS; i++) {
       final int token = i;
-      directArrival[i] = percentile(direct.stream().mapToLong(s -> s.arrivals()[token]).toArray(), 50);
+      directArrival[i] = Percentiles.of(direct.stream().mapToLong(s -> s.arrivals()[token]).toArray(), 50);
     }
     print("");
     print("  " + label);
     print(String.format("    %-34s TTFT p50 %7.1f ms  p99 %7.1f ms", "stub read directly",
-        ms(percentile(directTtft, 50)), ms(percentile(directTtft, 99))));
+        ms(Percentiles.of(directTtft, 50)), ms(Percentiles.of(directTtft, 99))));
     for (var e : byRoute.entrySet()) {
       long[] ttft = e.getValue().stream().mapToLong(Sample::ttft).toArray();
       List<Long> delays = new ArrayList<>();
@@ -249,9 +248,9 @@ public final class StreamBenchmark {
         }
       }
       long[] d = delays.stream().mapToLong(Long::longValue).toArray();
-      double overhead = ms(percentile(ttft, 50)) - ms(percentile(directTtft, 50));
+      double overhead = ms(Percentiles.of(ttft, 50)) - ms(Percentiles.of(directTtft, 50));
       print(String.format("    %-34s TTFT overhead p50 %+7.1f ms | delta delay vs direct p50 %6.1f ms  p99 %6.1f ms",
-          e.getKey(), overhead, ms(percentile(d, 50)), ms(percentile(d, 99))));
+          e.getKey(), overhead, ms(Percentiles.of(d, 50)), ms(Percentiles.of(d, 99))));
     }
   }
 
@@ -354,13 +353,6 @@ public final class StreamBenchmark {
 
   private static void check(Http.Response r, int status) {
     if (r.status() != status) throw new IllegalStateException("expected " + status + ", got " + r);
-  }
-
-  private static long percentile(long[] values, int p) {
-    long[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, index)];
   }
 
   private static double ms(long nanos) {
