@@ -2,6 +2,7 @@ package io.durableflows.api.streams;
 
 import io.durableflows.api.gateway.TemporalGateway;
 import io.durableflows.api.runs.RunRecord;
+import io.durableflows.api.runs.RunService.PreparedRun;
 import io.durableflows.workflows.events.RunEvent;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -56,27 +57,49 @@ public class EventStreams {
     return headers;
   }
 
-  /**
-   * Streams the run's events after {@code afterSeq} into the response until the run's {@code done} event. Runs
-   * on the request's own (virtual) thread, so a thousand open streams cost a thousand parked virtual threads.
-   */
+  /** Streams the events of a run that exists, after {@code afterSeq}, until its {@code done} event. */
   public void stream(HttpServletResponse response, RunRecord run, long afterSeq, EventFormat format,
+      HttpHeaders headers, OnDisconnect onDisconnect) {
+    stream(response, feed.subscribe(run, afterSeq), format, headers, onDisconnect);
+  }
+
+  /**
+   * Starts a prepared run with its reader already listening ({@code launch} starts it), so the stream misses
+   * nothing and, with the workers in this JVM, never queries. The reader is dropped if the start fails.
+   */
+  public RunEventFeed.Subscription listenAndLaunch(String orgId, PreparedRun run, Runnable launch) {
+    RunEventFeed.Subscription subscription = feed.subscribeBeforeStart(run.runId(), orgId, run.workflowId());
+    try {
+      launch.run();
+      return subscription;
+    } catch (RuntimeException e) {
+      subscription.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Streams a subscription's events into the response until the run's {@code done} event. Runs on the request's
+   * own (virtual) thread, so a thousand open streams cost a thousand parked virtual threads.
+   */
+  public void stream(HttpServletResponse response, RunEventFeed.Subscription subscription, EventFormat format,
       HttpHeaders headers, OnDisconnect onDisconnect) {
     response.setStatus(200);
     headers.forEach((name, values) -> values.forEach(v -> response.addHeader(name, v)));
     response.setContentType(format.contentType().toString());
-    response.setHeader("X-Run-Id", run.id());
-    try (RunEventFeed.Subscription subscription = feed.subscribe(run, afterSeq)) {
+    response.setHeader("X-Run-Id", subscription.runId());
+    try (subscription) {
       Writer writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
       pump(subscription, format, writer);
     } catch (IOException e) {
       // The client went away; the run goes on unless it asked otherwise.
       if (onDisconnect == OnDisconnect.CANCEL) {
-        log.info("run {}: client disconnected, cancelling as asked", run.id());
+        log.info("run {}: client disconnected, cancelling as asked", subscription.runId());
         try {
-          temporal.cancel(run.workflowId());
+          temporal.cancel(subscription.workflowId());
         } catch (RuntimeException cancelFailed) {
-          log.warn("run {}: could not cancel after the client left ({})", run.id(), cancelFailed.toString());
+          log.warn("run {}: could not cancel after the client left ({})", subscription.runId(),
+              cancelFailed.toString());
         }
       }
     } catch (InterruptedException e) {

@@ -55,8 +55,21 @@ public class RunEventFeed {
 
   /** A reader of one run's events, starting after {@code afterSeq}. Close it when the client goes. */
   public Subscription subscribe(RunRecord run, long afterSeq) {
-    Tail tail = tails.compute(run.id(), (id, existing) -> {
-      Tail t = existing == null || existing.stopped ? new Tail(run) : existing;
+    return subscribe(new Tail(run.id(), run.orgId(), run.workflowId(), !RunRecord.RUNNING.equals(run.status()),
+        false), afterSeq);
+  }
+
+  /**
+   * A reader of a run about to be started: it listens before the workflow exists, so with the workers in this
+   * JVM it receives every event from the first one and never needs to query.
+   */
+  public Subscription subscribeBeforeStart(String runId, String orgId, String workflowId) {
+    return subscribe(new Tail(runId, orgId, workflowId, false, true), 0);
+  }
+
+  private Subscription subscribe(Tail fresh, long afterSeq) {
+    Tail tail = tails.compute(fresh.runId, (id, existing) -> {
+      Tail t = existing == null || existing.stopped ? fresh : existing;
       t.readers.incrementAndGet();
       return t;
     });
@@ -103,9 +116,17 @@ public class RunEventFeed {
       return lastSeq;
     }
 
+    public String runId() {
+      return tail.runId;
+    }
+
+    public String workflowId() {
+      return tail.workflowId;
+    }
+
     @Override
     public void close() {
-      tails.computeIfPresent(tail.run.id(), (id, t) -> {
+      tails.computeIfPresent(tail.runId, (id, t) -> {
         if (t != tail) return t;
         return t.readers.decrementAndGet() <= 0 ? null : t;
       });
@@ -115,7 +136,11 @@ public class RunEventFeed {
 
   /** The shared, growing copy of one run's log, fed by the doorbell and by one polling virtual thread. */
   private final class Tail {
-    private final RunRecord run;
+    private final String runId;
+    private final String orgId;
+    private final String workflowId;
+    private final boolean endedBefore;
+    private final boolean beforeStart;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<RunEvent> events = new ArrayList<>();
@@ -124,8 +149,12 @@ public class RunEventFeed {
     private volatile boolean stopped;
     private volatile long terminalSeq = -1;
 
-    Tail(RunRecord run) {
-      this.run = run;
+    Tail(String runId, String orgId, String workflowId, boolean endedBefore, boolean beforeStart) {
+      this.runId = runId;
+      this.orgId = orgId;
+      this.workflowId = workflowId;
+      this.endedBefore = endedBefore;
+      this.beforeStart = beforeStart;
     }
 
     void startIfNeeded() {
@@ -136,13 +165,16 @@ public class RunEventFeed {
       } finally {
         lock.unlock();
       }
-      Thread.ofVirtual().name("run-events " + run.id()).start(this::poll);
+      // Listening before the poller runs: a run started right after subscribing must not get ahead of it.
+      RunEventsDoorbell.Listener bell = RunEventsDoorbell.listen(workflowId, e -> append(List.of(e)));
+      Thread.ofVirtual().name("run-events " + runId).start(() -> poll(bell));
     }
 
-    private void poll() {
-      try (RunEventsDoorbell.Listener bell = RunEventsDoorbell.listen(run.workflowId(), e -> append(List.of(e)))) {
+    private void poll(RunEventsDoorbell.Listener bell) {
+      try (bell) {
         long backoff = pollMillis;
-        boolean query = true;
+        // Nothing to read yet from a run that is only now starting.
+        boolean query = !beforeStart;
         while (!closed && !stopped && readersLeft()) {
           long rings = bell.rings();
           long known = lastSeq();
@@ -152,7 +184,7 @@ public class RunEventFeed {
               backoff = pollMillis;
             } catch (RunUnreachableException e) {
               // Temporal is away (restarting?): keep the readers attached and try again, more slowly.
-              log.debug("run {}: {}", run.id(), e.getMessage());
+              log.debug("run {}: {}", runId, e.getMessage());
               backoff = Math.min(backoff * 2, 2000);
             }
             if (terminalSeq >= 0) break;
@@ -180,17 +212,18 @@ public class RunEventFeed {
     /** One read from the workflow, or from PostgreSQL once the workflow is gone; true when events came. */
     private boolean fetch() {
       long last = lastSeq();
-      if (!RunRecord.RUNNING.equals(run.status())) {
-        List<RunEvent> saved = stored.after(run.id(), last);
+      if (endedBefore) {
+        List<RunEvent> saved = stored.after(runId, last);
         if (!saved.isEmpty()) return append(saved);
       }
-      Optional<EventPage> page = temporal.events(run.workflowId(), last);
+      Optional<EventPage> page = temporal.events(workflowId, last);
       if (page.isPresent()) return append(page.get().events());
+      // A run listened to before its start may not exist yet; only an existing one can be gone.
+      if (beforeStart && last == 0) return false;
       // The workflow is gone: its outcome, log included, is in PostgreSQL unless the run was lost.
-      List<RunEvent> saved = stored.after(run.id(), last);
+      List<RunEvent> saved = stored.after(runId, last);
       if (!saved.isEmpty()) return append(saved);
-      RunRecord now = runs.find(run.orgId(), run.id()).orElse(run);
-      return append(endingFromRecord(now, last));
+      return append(endingFromRecord(runs.find(orgId, runId).orElse(null), last));
     }
 
     private boolean append(List<RunEvent> fresh) {
@@ -257,7 +290,7 @@ public class RunEventFeed {
    */
   private static List<RunEvent> endingFromRecord(RunRecord run, long last) {
     List<RunEvent> ending = new ArrayList<>();
-    boolean lost = RunRecord.RUNNING.equals(run.status()) || RunRecord.LOST.equals(run.status());
+    boolean lost = run == null || RunRecord.RUNNING.equals(run.status()) || RunRecord.LOST.equals(run.status());
     if (lost || run.errorType() != null) {
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("error", lost ? "run_lost" : run.errorType());
@@ -266,8 +299,8 @@ public class RunEventFeed {
     }
     Map<String, Object> done = new LinkedHashMap<>();
     done.put("status", lost ? RunRecord.LOST : run.status());
-    if (run.output() != null) done.put("output", run.output());
-    if (run.outputText() != null) done.put("text", run.outputText());
+    if (!lost && run.output() != null) done.put("output", run.output());
+    if (!lost && run.outputText() != null) done.put("text", run.outputText());
     ending.add(new RunEvent(last + ending.size() + 1, RunEvent.DONE, null, done));
     return ending;
   }

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -99,24 +100,26 @@ class AgentChatController {
         null, session, CHANNEL, turn.stream());
     PreparedRun prepared = runs.prepare(caller, agent, command);
     BigDecimal balance = credits.hold(caller.orgId(), prepared.runId());
-    StartedRun started;
-    try {
-      started = runs.launch(caller, prepared);
-    } catch (ApiException e) {
-      credits.release(caller.orgId(), prepared.runId());
-      throw new ApiException(HttpStatus.BAD_GATEWAY, "auto_redeploy_failed",
-          "the agent's run could not be started: " + e.getMessage(), Map.of("run_id", prepared.runId()));
-    }
+    Supplier<StartedRun> launch = () -> {
+      try {
+        return runs.launch(caller, prepared);
+      } catch (ApiException e) {
+        credits.release(caller.orgId(), prepared.runId());
+        throw new ApiException(HttpStatus.BAD_GATEWAY, "auto_redeploy_failed",
+            "the agent's run could not be started: " + e.getMessage(), Map.of("run_id", prepared.runId()));
+      }
+    };
     HttpHeaders headers = EventStreams.headers();
     headers.set("x-flow-balance", CreditService.format(balance));
     headers.set("x-flow-precharge", CreditService.format(credits.precharge()));
     if (turn.stream()) {
-      RunRecord run = runs.record(caller, started.runId());
-      streams.stream(response, run, 0,
+      var run = streams.listenAndLaunch(caller.orgId(), prepared, launch::get);
+      streams.stream(response, run,
           new AgentChatFormat(json, () -> CreditService.format(credits.balance(caller.orgId()))), headers,
           turn.onDisconnect());
       return null;
     }
+    StartedRun started = launch.get();
     CompletedRun done = runs.await(started);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("content", done.result().text());

@@ -10,7 +10,7 @@ import io.durableflows.api.runs.RunRecord;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.CompletedRun;
 import io.durableflows.api.runs.RunService.RunCommand;
-import io.durableflows.api.runs.RunService.StartedRun;
+import io.durableflows.api.runs.RunService.PreparedRun;
 import io.durableflows.api.streams.EventStreams;
 import io.durableflows.api.streams.EventStreams.OnDisconnect;
 import io.durableflows.api.streams.NativeEventFormat;
@@ -68,11 +68,12 @@ class FlowRequestController {
         new RunCommand(flow.id(), options.version(), body, null, options.override(), sessionId, "flow_request");
     if (options.stream().equals("http")) {
       // The run's event log as server-sent events: the same format as GET /api/v1/runs/{id}/events.
-      StartedRun run = runs.start(caller, command.streamed());
+      PreparedRun prepared = runs.prepare(caller, flows.resolve(caller.orgId(), flow.id(), options.version()),
+          command.streamed());
+      var run = streams.listenAndLaunch(caller.orgId(), prepared, () -> runs.launch(caller, prepared));
       HttpHeaders headers = EventStreams.headers();
       headers.set("X-Flow-Session-Id", sessionId);
-      streams.stream(response, runs.record(caller, run.runId()), 0, new NativeEventFormat(json), headers,
-          options.onDisconnect());
+      streams.stream(response, run, new NativeEventFormat(json), headers, options.onDisconnect());
       return null;
     }
     CompletedRun run = runs.runAndWait(caller, command);
