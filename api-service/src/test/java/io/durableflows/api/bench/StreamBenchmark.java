@@ -45,6 +45,7 @@ public final class StreamBenchmark {
   private static final Duration GAP = Duration.ofMillis(10);
   private static final int ROUNDS = 12;
   private static final int WARMUP_ROUNDS = 3;
+  private static final Duration SETTLE = Duration.ofMillis(300);
   private static final int LONG_TOKENS = 1000;
   private static final int STREAMS = 1000;
   private static final int STREAM_TOKENS = 10;
@@ -98,9 +99,9 @@ public final class StreamBenchmark {
     System.setProperty("df.llm.providers.stub.timeout", "120s");
 
     System.out.printf("%nDurable Flows streaming benchmark (%d cores, JDK %s; stub: %d tokens %d ms apart;"
-            + " %d rounds per route after %d warm-up, interleaved with direct reads)%n",
+            + " %d rounds per route after %d warm-up, interleaved with direct reads, %d ms apart)%n",
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), TOKENS, GAP.toMillis(),
-        ROUNDS, WARMUP_ROUNDS);
+        ROUNDS, WARMUP_ROUNDS, SETTLE.toMillis());
     System.setProperty("df.workers.embedded", "true");
     try (ConfigurableApplicationContext ctx = new SpringApplication(DurableFlowsApplication.class).run()) {
       int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();
@@ -223,6 +224,9 @@ public final class StreamBenchmark {
       Sample d = direct();
       if (round >= WARMUP_ROUNDS) direct.add(d);
       for (Route r : routes) {
+        // Each sample starts on a settled machine: the previous run's outcome write and workflow completion
+        // would otherwise land on the next route's first token (2 cores), whichever route comes second.
+        Thread.sleep(SETTLE.toMillis());
         Sample s = viaRoute(port, r);
         if (round >= WARMUP_ROUNDS) byRoute.get(r.name()).add(s);
       }
