@@ -3,6 +3,7 @@ package io.durableflows.api.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.durableflows.api.credits.CreditService;
 import io.durableflows.api.runs.RunRepository;
 import io.durableflows.api.support.ApiTest;
 import io.durableflows.api.support.Http;
@@ -17,6 +18,9 @@ class LostRunSweeperTest extends ApiTest {
   @Autowired
   LostRunSweeper sweeper;
 
+  @Autowired
+  CreditService credits;
+
   @Test
   void sweep_marksRunsWhoseWorkflowIsGoneAsLost() {
     TestOrg org = newOrg();
@@ -28,6 +32,23 @@ class LostRunSweeperTest extends ApiTest {
     assertThat(run.path("status").asText()).isEqualTo("lost");
     assertThat(run.path("error").path("message").asText()).contains("no longer exists");
     assertThat(run.path("finished_at").asText()).isNotBlank();
+  }
+
+  @Test
+  void sweep_releasesTheCreditHoldOfALostRun() {
+    TestOrg org = newOrg();
+    String runId = "run_lost" + System.nanoTime();
+    runs.insert(new RunRepository.NewRun(runId, org.id(), null, "flw_x", "qa-raw", null, "draft", "h", null,
+        "agent_chat", Map.of("question", "hi"), null, "run/" + org.code() + "/qa-raw/" + runId));
+    credits.hold(org.id(), runId);
+    assertThat(http.get("/api/v1/credits", org.token()).json().path("balance").asText()).isEqualTo("9.5");
+
+    sweeper.sweep();
+
+    JsonNode ledger = http.get("/api/v1/credits", org.token()).json();
+    assertThat(ledger.path("balance").asText()).isEqualTo("10");
+    assertThat(ledger.path("ledger").get(0).path("kind").asText()).isEqualTo("release");
+    assertThat(ledger.path("ledger").get(0).path("run_id").asText()).isEqualTo(runId);
   }
 
   @Test
