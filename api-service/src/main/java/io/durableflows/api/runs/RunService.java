@@ -121,11 +121,6 @@ public class RunService {
     return launch(caller, prepare(caller, flow, command));
   }
 
-  public StartedRun start(Caller caller, RunCommand command) {
-    caller.require("runs:write");
-    return start(caller, flows.resolve(caller.orgId(), command.flowRef(), command.version()), command);
-  }
-
   public CompletedRun runAndWait(Caller caller, ResolvedFlow flow, RunCommand command) {
     return await(start(caller, flow, command));
   }

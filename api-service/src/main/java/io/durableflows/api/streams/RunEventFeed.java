@@ -112,10 +112,6 @@ public class RunEventFeed {
       return tail.stopped && !finished() && tail.lastSeq() <= lastSeq;
     }
 
-    public long lastSeq() {
-      return lastSeq;
-    }
-
     public String runId() {
       return tail.runId;
     }
