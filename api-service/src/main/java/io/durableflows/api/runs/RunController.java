@@ -7,6 +7,7 @@ import io.durableflows.api.streams.EventStreams;
 import io.durableflows.api.streams.EventStreams.OnDisconnect;
 import io.durableflows.api.streams.NativeEventFormat;
 import io.durableflows.api.support.Json;
+import io.durableflows.workflows.llm.Usage;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
@@ -122,11 +123,7 @@ class RunController {
     out.put("started_at", r.startedAt());
     out.put("finished_at", r.finishedAt());
     out.put("duration_ms", r.durationMs());
-    Map<String, Object> usage = new LinkedHashMap<>();
-    usage.put("prompt_tokens", r.promptTokens());
-    usage.put("completion_tokens", r.completionTokens());
-    usage.put("total_tokens", r.totalTokens());
-    out.put("usage", usage);
+    out.put("usage", new Usage(r.promptTokens(), r.completionTokens()).fields());
     out.put("cost_usd", r.costUsd());
     Map<String, Object> error = null;
     if (r.errorType() != null || r.errorMessage() != null) {

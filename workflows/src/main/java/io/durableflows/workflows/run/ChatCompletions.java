@@ -18,17 +18,13 @@ public final class ChatCompletions {
     choice.put("index", 0);
     choice.put("message", message);
     choice.put("finish_reason", finishReason);
-    Map<String, Object> usageJson = new LinkedHashMap<>();
-    usageJson.put("prompt_tokens", usage.promptTokens());
-    usageJson.put("completion_tokens", usage.completionTokens());
-    usageJson.put("total_tokens", usage.totalTokens());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", id);
     body.put("object", "chat.completion");
     body.put("created", created);
     body.put("model", model);
     body.put("choices", List.of(choice));
-    body.put("usage", usageJson);
+    body.put("usage", usage.fields());
     return body;
   }
 

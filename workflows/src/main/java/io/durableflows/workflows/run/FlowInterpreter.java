@@ -59,12 +59,7 @@ final class FlowInterpreter {
     fields.put("model", reply.model());
     fields.put("provider", reply.provider());
     fields.put("finish_reason", reply.finishReason());
-    // Insertion order, not Map.of: a template may render this map, and its text must not vary between JVMs.
-    Map<String, Object> usageFields = new LinkedHashMap<>();
-    usageFields.put("prompt_tokens", reply.usage().promptTokens());
-    usageFields.put("completion_tokens", reply.usage().completionTokens());
-    usageFields.put("total_tokens", reply.usage().totalTokens());
-    fields.put("usage", usageFields);
+    fields.put("usage", reply.usage().fields());
     context.put(node.id(), new NodeOutput(reply.text(), fields));
     replies.put(node.id(), reply);
     calls.add(new LlmCallRecord(node.id(), reply.provider(), reply.model(), reply.usage(), reply.costUsd(),

@@ -124,10 +124,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   }
 
   private static Map<String, Object> usageData(Usage usage, double cost) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("prompt_tokens", usage.promptTokens());
-    data.put("completion_tokens", usage.completionTokens());
-    data.put("total_tokens", usage.totalTokens());
+    Map<String, Object> data = usage.fields();
     data.put("cost_usd", cost);
     return data;
   }
