@@ -2,7 +2,11 @@ package io.durableflows.api.streams;
 
 import io.durableflows.api.gateway.TemporalGateway;
 import io.durableflows.api.runs.RunRecord;
+import io.durableflows.api.auth.Caller;
+import io.durableflows.api.flows.ResolvedFlow;
+import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.PreparedRun;
+import io.durableflows.api.runs.RunService.RunCommand;
 import io.durableflows.workflows.events.RunEvent;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -27,12 +31,14 @@ public class EventStreams {
   private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
   private final RunEventFeed feed;
   private final TemporalGateway temporal;
+  private final RunService runs;
   private final Duration heartbeat;
 
-  public EventStreams(RunEventFeed feed, TemporalGateway temporal,
+  public EventStreams(RunEventFeed feed, TemporalGateway temporal, RunService runs,
       @Value("${df.streams.heartbeat-interval:15s}") Duration heartbeat) {
     this.feed = feed;
     this.temporal = temporal;
+    this.runs = runs;
     this.heartbeat = heartbeat;
   }
 
@@ -61,6 +67,12 @@ public class EventStreams {
   public void stream(HttpServletResponse response, RunRecord run, long afterSeq, EventFormat format,
       HttpHeaders headers, OnDisconnect onDisconnect) {
     stream(response, feed.subscribe(run, afterSeq), format, headers, onDisconnect);
+  }
+
+  /** Starts a run with model deltas on and its stream already listening (see {@link #listenAndLaunch}). */
+  public RunEventFeed.Subscription startStreamed(Caller caller, ResolvedFlow flow, RunCommand command) {
+    PreparedRun prepared = runs.prepare(caller, flow, command.streamed());
+    return listenAndLaunch(caller.orgId(), prepared, () -> runs.launch(caller, prepared));
   }
 
   /**

@@ -8,8 +8,6 @@ import io.durableflows.api.flows.ResolvedFlow;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.CompletedRun;
 import io.durableflows.api.runs.RunService.RunCommand;
-import io.durableflows.api.runs.RunService.PreparedRun;
-import io.durableflows.api.streams.RunEventFeed;
 import io.durableflows.api.streams.EventStreams;
 import io.durableflows.api.streams.EventStreams.OnDisconnect;
 import io.durableflows.api.support.Json;
@@ -54,7 +52,7 @@ class FlowApiController {
     RunCommand command = command(caller, orgCode, slug, body);
     if (Boolean.TRUE.equals(body.stream())) {
       OnDisconnect onDisconnect = OnDisconnect.parse(body.on_disconnect(), "on_disconnect");
-      var run = startStreamed(caller, flows.resolve(caller.orgId(), slug, null), command);
+      var run = streams.startStreamed(caller, flows.resolve(caller.orgId(), slug, null), command);
       streams.stream(response, run, new FlowApiFormats.JsonLines(json, run.runId()), EventStreams.headers(),
           onDisconnect);
       return null;
@@ -75,14 +73,8 @@ class FlowApiController {
       HttpServletResponse response) {
     RunCommand command = command(caller, orgCode, slug, body);
     OnDisconnect onDisconnect = OnDisconnect.parse(body.on_disconnect(), "on_disconnect");
-    var run = startStreamed(caller, flows.resolve(caller.orgId(), slug, null), command);
+    var run = streams.startStreamed(caller, flows.resolve(caller.orgId(), slug, null), command);
     streams.stream(response, run, new FlowApiFormats.Sse(json), EventStreams.headers(), onDisconnect);
-  }
-
-  /** Starts the run with model deltas on and its stream already listening. */
-  private RunEventFeed.Subscription startStreamed(Caller caller, ResolvedFlow flow, RunCommand command) {
-    PreparedRun prepared = runs.prepare(caller, flow, command.streamed());
-    return streams.listenAndLaunch(caller.orgId(), prepared, () -> runs.launch(caller, prepared));
   }
 
   private static RunCommand command(Caller caller, String orgCode, String slug, RunBody body) {
@@ -113,7 +105,7 @@ class FlowApiController {
       OnDisconnect onDisconnect = OnDisconnect.parse(body.on_disconnect(), "on_disconnect");
       boolean includeUsage = body.stream_options() != null
           && Boolean.TRUE.equals(body.stream_options().get("include_usage"));
-      var run = startStreamed(caller, flow, command);
+      var run = streams.startStreamed(caller, flow, command);
       String model = body.model() == null || body.model().isBlank() ? slug : body.model();
       var format = new FlowApiFormats.OpenAiChunks(json, "flowrun_" + run.runId(), Instant.now().getEpochSecond(),
           model, includeUsage);

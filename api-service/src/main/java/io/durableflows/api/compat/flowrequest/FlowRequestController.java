@@ -10,7 +10,6 @@ import io.durableflows.api.runs.RunRecord;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.CompletedRun;
 import io.durableflows.api.runs.RunService.RunCommand;
-import io.durableflows.api.runs.RunService.PreparedRun;
 import io.durableflows.api.streams.EventStreams;
 import io.durableflows.api.streams.EventStreams.OnDisconnect;
 import io.durableflows.api.streams.NativeEventFormat;
@@ -68,9 +67,7 @@ class FlowRequestController {
         new RunCommand(flow.id(), options.version(), body, null, options.override(), sessionId, "flow_request");
     if (options.stream().equals("http")) {
       // The run's event log as server-sent events: the same format as GET /api/v1/runs/{id}/events.
-      PreparedRun prepared = runs.prepare(caller, flows.resolve(caller.orgId(), flow.id(), options.version()),
-          command.streamed());
-      var run = streams.listenAndLaunch(caller.orgId(), prepared, () -> runs.launch(caller, prepared));
+      var run = streams.startStreamed(caller, flows.resolve(caller.orgId(), flow.id(), options.version()), command);
       HttpHeaders headers = EventStreams.headers();
       headers.set("X-Flow-Session-Id", sessionId);
       streams.stream(response, run, new NativeEventFormat(json), headers, options.onDisconnect());
