@@ -171,7 +171,7 @@ public class RunEventFeed {
         long backoff = pollMillis;
         // Nothing to read yet from a run that is only now starting.
         boolean query = !beforeStart;
-        while (!closed && !stopped && readersLeft()) {
+        while (terminalSeq < 0 && !closed && !stopped && readersLeft()) {
           long rings = bell.rings();
           long known = lastSeq();
           if (query) {
@@ -183,11 +183,9 @@ public class RunEventFeed {
               log.debug("run {}: {}", runId, e.getMessage());
               backoff = Math.min(backoff * 2, 2000);
             }
-            if (terminalSeq >= 0) break;
             // More may be waiting: ask again at once.
             if (lastSeq() > known) continue;
           }
-          if (terminalSeq >= 0) break;
           long seen = lastSeq();
           boolean delivered = bell.await(rings, backoff);
           // The workflow in this JVM hands over what it appends; query when that left a gap or nothing came.
@@ -205,25 +203,31 @@ public class RunEventFeed {
       return readers.get() > 0;
     }
 
-    /** One read from the workflow, or from PostgreSQL once the workflow is gone; true when events came. */
-    private boolean fetch() {
+    /** One read from the workflow, or from PostgreSQL once the workflow is gone. */
+    private void fetch() {
       long last = lastSeq();
       if (endedBefore) {
         List<RunEvent> saved = stored.after(runId, last);
-        if (!saved.isEmpty()) return append(saved);
+        if (!saved.isEmpty()) {
+          append(saved);
+          return;
+        }
       }
       Optional<EventPage> page = temporal.events(workflowId, last);
-      if (page.isPresent()) return append(page.get().events());
+      if (page.isPresent()) {
+        append(page.get().events());
+        return;
+      }
       // A run listened to before its start may not exist yet; only an existing one can be gone.
-      if (beforeStart && last == 0) return false;
+      if (beforeStart && last == 0) return;
       // The workflow is gone: its outcome, log included, is in PostgreSQL unless the run was lost.
       List<RunEvent> saved = stored.after(runId, last);
-      if (!saved.isEmpty()) return append(saved);
-      return append(endingFromRecord(runs.find(orgId, runId).orElse(null), last));
+      append(saved.isEmpty() ? endingFromRecord(runs.find(orgId, runId).orElse(null), last) : saved);
     }
 
-    private boolean append(List<RunEvent> fresh) {
-      if (fresh.isEmpty()) return false;
+    /** Takes the events that continue the copy (a gap or a repeat is left for the next read). */
+    private void append(List<RunEvent> fresh) {
+      if (fresh.isEmpty()) return;
       lock.lock();
       try {
         for (RunEvent e : fresh) {
@@ -235,7 +239,6 @@ public class RunEventFeed {
       } finally {
         lock.unlock();
       }
-      return true;
     }
 
     private long lastSeq() {
