@@ -69,15 +69,15 @@ public class CreditService {
     return balance;
   }
 
-  /** Gives a hold back when its run never started. */
+  /**
+   * Gives a hold back when no run outcome will settle it (the run never started, or was lost). A hold already
+   * released, here or by the outcome, stays released once.
+   */
   @Transactional
   public void release(String orgId, String runId) {
     BigDecimal held = jdbc.sql("select -amount from credit_ledger where run_id = :run and kind = 'hold'")
         .param("run", runId).query(BigDecimal.class).optional().orElse(null);
-    if (held == null) return;
-    int done = jdbc.sql("select count(*) from credit_ledger where run_id = :run and kind = 'release'")
-        .param("run", runId).query(Integer.class).single();
-    if (done == 0) move(orgId, runId, "release", held, lockedBalance(orgId), "run did not start");
+    if (held != null) move(orgId, runId, "release", held, lockedBalance(orgId), "no outcome will settle the hold");
   }
 
   @Transactional
@@ -126,13 +126,20 @@ public class CreditService {
         .query(BigDecimal.class).single();
   }
 
+  /**
+   * One ledger row and the matching balance change; a run's row of a kind is written once (the same rule as the
+   * outcome activity's settlement, which may race with a release here).
+   */
   private void move(String orgId, String runId, String kind, BigDecimal amount, BigDecimal before, String note) {
-    jdbc.sql("""
+    int inserted = jdbc.sql("""
             insert into credit_ledger (org_id, run_id, kind, amount, balance_after, note)
-            values (:org, :run, :kind, :amount, :after, :note)""")
+            values (:org, :run, :kind, :amount, :after, :note)
+            on conflict (run_id, kind) where run_id is not null do nothing""")
         .param("org", orgId).param("run", runId).param("kind", kind).param("amount", amount)
         .param("after", before.add(amount)).param("note", note).update();
-    jdbc.sql("update credit_accounts set balance = balance + :amount, updated_at = now() where org_id = :org")
-        .param("amount", amount).param("org", orgId).update();
+    if (inserted == 1) {
+      jdbc.sql("update credit_accounts set balance = balance + :amount, updated_at = now() where org_id = :org")
+          .param("amount", amount).param("org", orgId).update();
+    }
   }
 }
