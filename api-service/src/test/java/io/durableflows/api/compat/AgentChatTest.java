@@ -349,6 +349,26 @@ class AgentChatTest extends ApiTest {
   }
 
   @Test
+  void topUp_ofUnknownOrg_returns404() {
+    Http.Response r = http.post("/admin/v1/orgs/no-such-org/credits", ADMIN_TOKEN, Map.of("amount", 5));
+    assertThat(r.status()).isEqualTo(404);
+  }
+
+  @Test
+  void topUp_withoutAmount_returns400AndChangesNothing() {
+    TestOrg org = newOrg();
+    Http.Response r = http.post("/admin/v1/orgs/" + org.code() + "/credits", ADMIN_TOKEN, Map.of("note", "gift"));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(credits(org).path("balance").asText()).isEqualTo("10");
+  }
+
+  @Test
+  void credits_withBadLimit_returns400() {
+    TestOrg org = newOrg();
+    assertThat(http.get("/api/v1/credits?limit=0", org.token()).status()).isEqualTo(400);
+  }
+
+  @Test
   void topUp_withNegativeAmount_returns400() {
     TestOrg org = newOrg();
     Http.Response r = http.post("/admin/v1/orgs/" + org.code() + "/credits", ADMIN_TOKEN, Map.of("amount", -1));

@@ -148,6 +148,26 @@ class StreamingRoutesTest extends ApiTest {
     assertThat(http.get("/api/v1/runs", org.token()).json().path("data")).isEmpty();
   }
 
+  @Test
+  void runStream_forAnotherOrgsCode_returns404AndStartsNothing() {
+    TestOrg org = newOrg();
+    TestOrg other = newOrg();
+    createStubFlow(other, "raw");
+    try (StreamClient s = post(org, "/api/llm/" + other.code() + "/flows/qa-stub/run/stream", input("question", "hi"))) {
+      assertThat(s.status()).isEqualTo(404);
+      assertThat(json(String.join("", StreamClient.texts(s.rest(WAIT)))).path("error").asText()).isEqualTo("not_found");
+    }
+    assertThat(http.get("/api/v1/runs", other.token()).json().path("data")).isEmpty();
+  }
+
+  @Test
+  void runStream_withUnknownSlug_returns404() {
+    TestOrg org = newOrg();
+    try (StreamClient s = post(org, "/api/llm/" + org.code() + "/flows/nope/run/stream", input("question", "hi"))) {
+      assertThat(s.status()).isEqualTo(404);
+    }
+  }
+
   // --------------------------------------------------------------------------------------------- JSON Lines
 
   @Test
@@ -274,6 +294,14 @@ class StreamingRoutesTest extends ApiTest {
     String runId = http.post(flowPath(org) + "/run", org.token(), input("question", "hi")).header("X-Run-Id");
 
     Http.Response r = http.get("/api/v1/runs/" + runId + "/events", other.token());
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().path("error").asText()).isEqualTo("not_found");
+  }
+
+  @Test
+  void runEvents_ofUnknownRun_returns404() {
+    TestOrg org = newOrg();
+    Http.Response r = http.get("/api/v1/runs/run_unknown/events", org.token());
     assertThat(r.status()).isEqualTo(404);
     assertThat(r.json().path("error").asText()).isEqualTo("not_found");
   }

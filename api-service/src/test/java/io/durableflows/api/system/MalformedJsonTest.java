@@ -20,14 +20,18 @@ class MalformedJsonTest extends ApiTest {
         "/api/v1/flows/qa-raw/releases",
         "/api/v1/projects",
         "/api/llm/" + org.code() + "/flows/qa-raw/run",
+        "/api/llm/" + org.code() + "/flows/qa-raw/run/stream",
         "/api/llm/" + org.code() + "/flows/qa-raw/chat/completions",
+        "/agents/qa-raw/chat",
+        "/me/api-keys",
         "/api/v1/accounts/" + org.code() + "/projects/default/flows/qa-raw/run");
     for (String route : orgRoutes) {
       Http.Response r = http.postRaw(route, org.token(), "application/json", "{\"input\": {\"question\": ");
       assertThat(r.status()).as(route).isEqualTo(400);
       assertThat(r.json().path("error").asText()).as(route).isEqualTo("invalid_json");
     }
-    for (String route : List.of("/admin/v1/orgs", "/admin/v1/orgs/" + org.code() + "/tokens")) {
+    for (String route : List.of("/admin/v1/orgs", "/admin/v1/orgs/" + org.code() + "/tokens",
+        "/admin/v1/orgs/" + org.code() + "/credits")) {
       Http.Response r = http.postRaw(route, ADMIN_TOKEN, "application/json", "{\"org_code\": ");
       assertThat(r.status()).as(route).isEqualTo(400);
     }
@@ -35,6 +39,7 @@ class MalformedJsonTest extends ApiTest {
     assertThat(http.get("/api/v1/flows/qa-raw/releases", org.token()).json().path("data")).isEmpty();
     assertThat(http.get("/api/v1/projects", org.token()).json().path("data")).hasSize(1);
     assertThat(http.get("/admin/v1/orgs/" + org.code() + "/tokens", ADMIN_TOKEN).json().path("data")).hasSize(1);
+    assertThat(http.get("/api/v1/credits", org.token()).json().path("ledger")).hasSize(1);
   }
 
   @Test
