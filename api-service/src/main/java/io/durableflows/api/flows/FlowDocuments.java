@@ -47,7 +47,8 @@ final class FlowDocuments {
           errors.add(FieldError.of("edges[" + i + "]", "must be an object"));
           continue;
         }
-        edges.add(new FlowEdge(string(e.get("id")), string(e.get("source")), string(e.get("target"))));
+        edges.add(new FlowEdge(string(e.get("id")), string(e.get("source")), string(e.get("target")),
+            string(e.get("sourceHandle"))));
       }
     }
     for (String key : List.of("slug", "name", "description")) {

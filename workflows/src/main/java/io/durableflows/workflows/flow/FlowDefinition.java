@@ -25,7 +25,16 @@ public record FlowDefinition(
     }
   }
 
-  public record FlowEdge(String id, String source, String target) {}
+  /**
+   * {@code sourceHandle} picks the branch of a node that has more than one way out: {@code approved} or
+   * {@code denied} on edges leaving an approval or tool node (none means approved). Canvases save handles on
+   * other edges too; those carry no meaning here.
+   */
+  public record FlowEdge(String id, String source, String target, String sourceHandle) {
+    public FlowEdge(String id, String source, String target) {
+      this(id, source, target, null);
+    }
+  }
 
   public FlowNode node(String id) {
     return nodes.stream().filter(n -> id.equals(n.id())).findFirst().orElse(null);

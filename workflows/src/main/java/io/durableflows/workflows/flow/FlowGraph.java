@@ -73,4 +73,11 @@ public final class FlowGraph {
   public List<String> predecessors(String id) {
     return incoming.getOrDefault(id, List.of());
   }
+
+  /** The edges into {@code id} whose source is a node of the flow, in document order. */
+  public List<FlowDefinition.FlowEdge> edgesInto(String id) {
+    return flow.edges().stream()
+        .filter(e -> id.equals(e.target()) && outgoing.containsKey(e.source()))
+        .toList();
+  }
 }

@@ -1,5 +1,10 @@
 package io.durableflows.workflows.flow;
 
+import io.durableflows.workflows.hitl.HumanRequests;
+import io.durableflows.workflows.schema.JsonSchemas;
+import io.durableflows.workflows.tools.BuiltInTools;
+import io.durableflows.workflows.tools.ToolApprovalPolicy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +18,13 @@ public final class FlowValidator {
   private static final Pattern VARIABLE = Pattern.compile("^[A-Za-z_][A-Za-z0-9_]{0,63}$");
   private static final Pattern NODE_ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
   public static final Set<String> OUTPUT_SHAPES = Set.of("raw", "openai_chat_completion", "json_template");
+  public static final Set<String> HANDLES = Set.of("approved", "denied");
+  public static final Set<String> DECISIONS = Set.of("approve", "deny");
+  /** At most a year: a timer longer than that is a mistake, not a policy. */
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(365);
+  /** Node properties that are data, not templates: their braces are not placeholders. */
+  private static final Set<String> NOT_TEMPLATES =
+      Set.of("variables", "label", "schema", "choices", "approval", "timeoutAnswer", "timeout");
 
   private FlowValidator() {}
 
@@ -39,7 +51,7 @@ public final class FlowValidator {
         }
       }
       if (NodeKind.of(node.type()).isEmpty()) {
-        errors.add(new FieldError(node.id(), "type", "must be one of input, llm, template, output"));
+        errors.add(new FieldError(node.id(), "type", "must be one of " + NodeKind.types()));
       }
     }
     for (int i = 0; i < flow.edges().size(); i++) {
@@ -70,9 +82,13 @@ public final class FlowValidator {
         case LLM -> validateLlm(node, errors);
         case TEMPLATE -> validateTemplate(node, errors);
         case OUTPUT -> validateOutput(node, errors);
+        case APPROVAL -> validateApproval(node, errors);
+        case QUESTION -> validateQuestion(node, errors);
+        case TOOL -> validateTool(node, errors);
       }
       validateUnknownProperties(node, errors);
     }
+    validateHandles(flow, errors);
     for (var node : flow.nodes()) {
       validateReferences(node, graph, variables, errors);
     }
@@ -182,11 +198,117 @@ public final class FlowValidator {
     }
   }
 
+  private static void validateApproval(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Map<String, Object> d = node.data();
+    if (!(d.get("message") instanceof String m) || m.isBlank()) {
+      errors.add(new FieldError(node.id(), "data.message", "is required: what the approver is asked (a template)"));
+    }
+    validateTimeout(node, errors);
+  }
+
+  private static void validateTimeout(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Map<String, Object> d = node.data();
+    if (d.get("timeout") != null) {
+      var timeout = Durations.parse(d.get("timeout"));
+      if (timeout.isEmpty() || timeout.get().isZero() || timeout.get().compareTo(MAX_TIMEOUT) > 0) {
+        errors.add(new FieldError(node.id(), "data.timeout",
+            "must be a duration such as \"30m\", \"24h\" or \"7d\" (at most 365 days)"));
+      }
+    }
+    if (d.containsKey("timeoutDecision") && !DECISIONS.contains(d.get("timeoutDecision"))) {
+      errors.add(new FieldError(node.id(), "data.timeoutDecision", "must be \"approve\" or \"deny\""));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void validateQuestion(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Map<String, Object> d = node.data();
+    if (!(d.get("question") instanceof String q) || q.isBlank()) {
+      errors.add(new FieldError(node.id(), "data.question", "is required: what the person is asked (a template)"));
+    }
+    Object type = d.get("answerType");
+    if (type != null && !(type instanceof String t && HumanRequests.ANSWER_TYPES.contains(t))) {
+      errors.add(new FieldError(node.id(), "data.answerType", "must be one of text, choice, json"));
+      return;
+    }
+    String answerType = type == null ? "text" : (String) type;
+    Object choices = d.get("choices");
+    if ("choice".equals(answerType)) {
+      if (!(choices instanceof List<?> list) || list.size() < 2 || list.size() > 50
+          || list.stream().anyMatch(c -> !(c instanceof String s) || s.isBlank())
+          || new java.util.HashSet<>(list).size() != list.size()) {
+        errors.add(new FieldError(node.id(), "data.choices", "must be 2 to 50 distinct non-empty strings"));
+        return;
+      }
+    } else if (choices != null) {
+      errors.add(new FieldError(node.id(), "data.choices", "only applies to answerType choice"));
+    }
+    Object schema = d.get("schema");
+    if ("json".equals(answerType)) {
+      if (schema == null) {
+        errors.add(new FieldError(node.id(), "data.schema", "is required for answerType json: a JSON Schema"));
+        return;
+      }
+      List<String> problems = JsonSchemas.problems(schema);
+      if (!problems.isEmpty()) {
+        errors.add(new FieldError(node.id(), "data.schema", "is not a usable JSON Schema: " + String.join("; ", problems)));
+        return;
+      }
+    } else if (schema != null) {
+      errors.add(new FieldError(node.id(), "data.schema", "only applies to answerType json"));
+    }
+    validateTimeout(node, errors);
+    if (d.containsKey("timeoutDecision")) {
+      errors.add(new FieldError(node.id(), "data.timeoutDecision", "is for approvals; a question has timeoutAnswer"));
+    }
+    if (d.get("timeoutAnswer") != null) {
+      List<String> problems = HumanRequests.answerProblems(answerType,
+          choices instanceof List<?> c ? (List<String>) c : null,
+          schema instanceof Map<?, ?> m ? (Map<String, Object>) m : null, d.get("timeoutAnswer"));
+      if (!problems.isEmpty()) {
+        errors.add(new FieldError(node.id(), "data.timeoutAnswer", String.join("; ", problems)));
+      }
+    }
+  }
+
+  private static void validateTool(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Map<String, Object> d = node.data();
+    if (!(d.get("tool") instanceof String tool) || BuiltInTools.find(tool).isEmpty()) {
+      errors.add(new FieldError(node.id(), "data.tool", "must name a tool: one of " + BuiltInTools.names()));
+    }
+    Object arguments = d.get("arguments");
+    if (arguments != null && !(arguments instanceof Map) && !(arguments instanceof String s
+        && Templates.PLACEHOLDER.matcher(s).matches())) {
+      errors.add(new FieldError(node.id(), "data.arguments",
+          "must be an object (a JSON template), or one {{placeholder}} naming an object"));
+    }
+    for (String problem : ToolApprovalPolicy.problems(d.get("approval"))) {
+      errors.add(new FieldError(node.id(), "data.approval", problem));
+    }
+    if (d.get("approvalMessage") != null && !(d.get("approvalMessage") instanceof String)) {
+      errors.add(new FieldError(node.id(), "data.approvalMessage", "must be a string (a template)"));
+    }
+    validateTimeout(node, errors);
+  }
+
+  /** Handles name a branch only on edges leaving approval and tool nodes; elsewhere they mean nothing. */
+  private static void validateHandles(FlowDefinition flow, List<FieldError> errors) {
+    for (int i = 0; i < flow.edges().size(); i++) {
+      var edge = flow.edges().get(i);
+      var source = flow.node(edge.source());
+      if (source == null || !NodeKind.of(source.type()).map(NodeKind::branches).orElse(false)) continue;
+      if (edge.sourceHandle() != null && !HANDLES.contains(edge.sourceHandle())) {
+        errors.add(FieldError.of("edges[" + i + "].sourceHandle",
+            "edges leaving " + source.type() + " node '" + source.id() + "' take \"approved\" (the default) or \"denied\""));
+      }
+    }
+  }
+
   private static void validateReferences(
       FlowDefinition.FlowNode node, FlowGraph graph, Set<String> variables, List<FieldError> errors) {
     Set<String> upstream = graph.ancestors(node.id());
     for (var entry : node.data().entrySet()) {
-      if (entry.getKey().equals("variables") || entry.getKey().equals("label")) continue;
+      if (NOT_TEMPLATES.contains(entry.getKey())) continue;
       String field = "data." + entry.getKey();
       for (String path : Templates.references(entry.getValue())) {
         String[] parts = path.split("\\.");
@@ -224,7 +346,8 @@ public final class FlowValidator {
     String output = outputs.get(0).id();
     Set<String> upstream = graph.ancestors(output);
     for (var node : flow.nodes()) {
-      boolean work = NodeKind.LLM.type().equals(node.type()) || NodeKind.TEMPLATE.type().equals(node.type());
+      var kind = NodeKind.of(node.type()).orElseThrow();
+      boolean work = kind != NodeKind.INPUT && kind != NodeKind.OUTPUT;
       if (work && !upstream.contains(node.id())) {
         errors.add(new FieldError(node.id(), "edges", "does not lead to the output node '" + output + "'"));
       }

@@ -9,7 +9,13 @@ public enum NodeKind {
   INPUT("input", Set.of("variables", "label")),
   LLM("llm", Set.of("provider", "model", "systemPrompt", "prompt", "temperature", "maxTokens", "label")),
   TEMPLATE("template", Set.of("template", "json", "label")),
-  OUTPUT("output", Set.of("shape", "source", "template", "label"));
+  OUTPUT("output", Set.of("shape", "source", "template", "label")),
+  /** Pauses the run until a person approves or denies; a denial takes the node's {@code denied} edges. */
+  APPROVAL("approval", Set.of("message", "context", "timeout", "timeoutDecision", "label")),
+  /** Asks a person a typed question (free text, a choice, or JSON matching a schema) and continues with the answer. */
+  QUESTION("question", Set.of("question", "answerType", "choices", "schema", "timeout", "timeoutAnswer", "label")),
+  /** Calls one tool with templated arguments, after a person approves when the tool's approval policy says so. */
+  TOOL("tool", Set.of("tool", "arguments", "approval", "approvalMessage", "timeout", "timeoutDecision", "label"));
 
   private final String type;
   private final Set<String> properties;
@@ -25,6 +31,16 @@ public enum NodeKind {
 
   public Set<String> properties() {
     return properties;
+  }
+
+  /** Kinds that may pause the run for a person, and whose outgoing edges can name the {@code denied} branch. */
+  public boolean branches() {
+    return this == APPROVAL || this == TOOL;
+  }
+
+  /** Every kind's type, in declaration order: for error messages. */
+  public static String types() {
+    return String.join(", ", Arrays.stream(values()).map(NodeKind::type).toList());
   }
 
   public static Optional<NodeKind> of(String type) {

@@ -3,6 +3,8 @@ package io.durableflows.workflows.llm;
 /**
  * One model call made by an {@code llm} node. A null provider or model means the worker's configured default;
  * {@code stream} makes the activity signal its deltas to the run workflow (see {@code DeltaBatch}).
+ * {@code idempotencyKey} is the same for every attempt of this call: a retry of a call whose answer was already
+ * recorded returns that answer instead of asking (and paying) the model again.
  */
 public record LlmCall(
     String runId,
@@ -13,4 +15,11 @@ public record LlmCall(
     String prompt,
     Double temperature,
     Integer maxTokens,
-    boolean stream) {}
+    boolean stream,
+    String idempotencyKey) {
+
+  public LlmCall(String runId, String nodeId, String provider, String model, String systemPrompt, String prompt,
+      Double temperature, Integer maxTokens, boolean stream) {
+    this(runId, nodeId, provider, model, systemPrompt, prompt, temperature, maxTokens, stream, null);
+  }
+}

@@ -1,6 +1,7 @@
 package io.durableflows.workflows.run;
 
 import io.durableflows.workflows.llm.LlmFailures;
+import io.durableflows.workflows.tools.ToolFailures;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -10,19 +11,36 @@ import java.time.Duration;
 public final class ActivityPolicies {
   /**
    * Model calls: provider 4xx and bad configuration fail at once; 408/429/5xx/timeouts back off (a 429's
-   * Retry-After replaces the backoff through the failure's next-retry delay). The activity heartbeats every few
-   * seconds while it waits for or streams from the model, so a dead worker is noticed in 30 s, not 5 min, and a
-   * cancelled run reaches the call.
+   * Retry-After replaces the backoff through the failure's next-retry delay). The activity heartbeats several
+   * times a second while it waits for or streams from the model (the workers send at most one heartbeat per
+   * throttle interval), so a cancelled run reaches the call within about a second, and a dead worker is noticed
+   * in 10 s, not 5 min.
    */
   public static final ActivityOptions LLM = ActivityOptions.newBuilder()
       .setStartToCloseTimeout(Duration.ofMinutes(5))
-      .setHeartbeatTimeout(Duration.ofSeconds(30))
+      .setHeartbeatTimeout(Duration.ofSeconds(10))
       .setRetryOptions(RetryOptions.newBuilder()
           .setInitialInterval(Duration.ofSeconds(1))
           .setBackoffCoefficient(2)
           .setMaximumInterval(Duration.ofSeconds(30))
           .setMaximumAttempts(4)
           .setDoNotRetry(LlmFailures.NON_RETRYABLE.toArray(String[]::new))
+          .build())
+      .build();
+
+  /**
+   * Tool calls: a bad argument or a tool's own error fails at once; anything else (a database hiccup while the
+   * call is journaled) is retried. Each call is journaled by its idempotency key, so a retry never repeats a call
+   * that already ran.
+   */
+  public static final ActivityOptions TOOL = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(2))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .setMaximumAttempts(5)
+          .setDoNotRetry(ToolFailures.NON_RETRYABLE.toArray(String[]::new))
           .build())
       .build();
 
@@ -43,6 +61,10 @@ public final class ActivityPolicies {
 
   public static ActivityOptions llm(String summary) {
     return ActivityOptions.newBuilder(LLM).setSummary(summary).build();
+  }
+
+  public static ActivityOptions tool(String summary) {
+    return ActivityOptions.newBuilder(TOOL).setSummary(summary).build();
   }
 
   public static LocalActivityOptions store(String summary) {

@@ -1,29 +1,53 @@
 package io.durableflows.workflows.run;
 
-import io.durableflows.workflows.flow.FlowDefinition;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durableflows.workflows.flow.Durations;
+import io.durableflows.workflows.flow.FlowDefinition.FlowEdge;
 import io.durableflows.workflows.flow.FlowDefinition.FlowNode;
 import io.durableflows.workflows.flow.FlowGraph;
+import io.durableflows.workflows.flow.NodeKind;
 import io.durableflows.workflows.flow.Templates;
 import io.durableflows.workflows.flow.Templates.NodeOutput;
+import io.durableflows.workflows.hitl.HumanAnswer;
+import io.durableflows.workflows.hitl.HumanRequest;
+import io.durableflows.workflows.hitl.HumanResolution;
 import io.durableflows.workflows.llm.LlmCall;
 import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
+import io.durableflows.workflows.schema.JsonSchemas;
 import io.durableflows.workflows.store.LlmCallRecord;
+import io.durableflows.workflows.tools.BuiltInTools;
+import io.durableflows.workflows.tools.ToolApprovalPolicy;
+import io.durableflows.workflows.tools.ToolCall;
+import io.durableflows.workflows.tools.ToolFailures;
+import io.durableflows.workflows.tools.ToolResult;
+import io.durableflows.workflows.tools.ToolSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The deterministic part of a run: node order, templating, output shaping and usage accounting. The workflow
- * feeds it activity results; it never does I/O itself, so the same history always yields the same result.
+ * The deterministic part of a run: node order, branches, templating, output shaping and usage accounting. The
+ * workflow feeds it activity results and people's answers; it never does I/O itself, so the same history always
+ * yields the same result.
  */
 final class FlowInterpreter {
+  static final String DENIED = "denied";
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final RunRequest request;
   private final FlowGraph graph;
   private final Map<String, Object> context = new LinkedHashMap<>();
   private final List<LlmCallRecord> calls = new ArrayList<>();
   private final Map<String, LlmReply> replies = new LinkedHashMap<>();
+  private final List<Map<String, Object>> steps = new ArrayList<>();
+  /** Nodes that ran (input nodes included), and the branch each branching node took. */
+  private final Set<String> ran = new HashSet<>();
+  private final Map<String, String> branches = new HashMap<>();
   private Usage usage = Usage.ZERO;
   private double cost;
   private String lastText = "";
@@ -39,6 +63,40 @@ final class FlowInterpreter {
     return graph.order().orElseThrow(() -> new IllegalStateException("flow has a cycle"));
   }
 
+  /**
+   * Whether a node runs: the output always does; any other node when it has no incoming edge or one of its
+   * incoming edges comes from a node that ran and lies on the branch that node took. Flows without branching
+   * nodes run every node.
+   */
+  boolean shouldRun(FlowNode node) {
+    if (NodeKind.OUTPUT.type().equals(node.type())) return true;
+    List<FlowEdge> in = graph.edgesInto(node.id());
+    if (in.isEmpty()) return true;
+    for (FlowEdge edge : in) {
+      if (ran.contains(edge.source()) && onTakenBranch(edge)) return true;
+    }
+    return false;
+  }
+
+  private boolean onTakenBranch(FlowEdge edge) {
+    String taken = branches.get(edge.source());
+    if (taken == null) return true;
+    return DENIED.equals(taken) == DENIED.equals(edge.sourceHandle());
+  }
+
+  void markRan(FlowNode node) {
+    ran.add(node.id());
+  }
+
+  /** Why a node is skipped, for the run's event log. */
+  String skipReason(FlowNode node) {
+    for (FlowEdge edge : graph.edgesInto(node.id())) {
+      String taken = branches.get(edge.source());
+      if (taken != null) return "node '" + edge.source() + "' took its " + taken + " branch";
+    }
+    return "no node leading to it ran";
+  }
+
   LlmCall llmCall(FlowNode node) {
     Map<String, Object> d = node.data();
     return new LlmCall(
@@ -50,7 +108,13 @@ final class FlowInterpreter {
         Templates.render((String) d.get("prompt"), context),
         d.get("temperature") instanceof Number t ? t.doubleValue() : null,
         d.get("maxTokens") instanceof Number m ? m.intValue() : null,
-        request.stream());
+        request.stream(),
+        callKey(node));
+  }
+
+  /** The same for every attempt of a node's call, unique across runs: what the call journal is keyed by. */
+  private String callKey(FlowNode node) {
+    return request.runId() + "/" + node.id() + "/1";
   }
 
   void recordLlm(FlowNode node, LlmReply reply) {
@@ -60,13 +124,29 @@ final class FlowInterpreter {
     fields.put("provider", reply.provider());
     fields.put("finish_reason", reply.finishReason());
     fields.put("usage", reply.usage().fields());
+    Object json = parseJson(reply.text());
+    if (json != null) fields.put("json", json);
     context.put(node.id(), new NodeOutput(reply.text(), fields));
     replies.put(node.id(), reply);
     calls.add(new LlmCallRecord(node.id(), reply.provider(), reply.model(), reply.usage(), reply.costUsd(),
-        reply.durationMs()));
+        reply.durationMs(), reply.activityId(), reply.attempt(), callKey(node)));
     usage = usage.plus(reply.usage());
     cost += reply.costUsd();
     remember(node, reply.text());
+  }
+
+  /** A model answer that is a JSON object or array, so {@code {{node.json}}} hands it on with its types. */
+  private static Object parseJson(String text) {
+    String t = text == null ? "" : text.strip();
+    if (t.startsWith("```")) {
+      t = t.replaceFirst("^```(?:json)?\\s*", "").replaceFirst("\\s*```$", "");
+    }
+    if (!(t.startsWith("{") && t.endsWith("}")) && !(t.startsWith("[") && t.endsWith("]"))) return null;
+    try {
+      return JSON.readValue(t, Object.class);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
   }
 
   /** Renders a template node and returns its text. */
@@ -84,6 +164,169 @@ final class FlowInterpreter {
     return lastText;
   }
 
+  // ------------------------------------------------------------------------------------------ people
+
+  HumanRequest approvalRequest(FlowNode node, String id, long now) {
+    Map<String, Object> d = node.data();
+    Object ctx = d.get("context") == null ? null : Templates.renderJson(d.get("context"), context);
+    return new HumanRequest(id, HumanRequest.APPROVAL, node.id(), Templates.render((String) d.get("message"), context),
+        ctx, null, null, null, null, null, null, null, timeoutDecision(d), null, now, expiry(d, now));
+  }
+
+  @SuppressWarnings("unchecked")
+  HumanRequest questionRequest(FlowNode node, String id, long now) {
+    Map<String, Object> d = node.data();
+    String type = d.get("answerType") instanceof String t ? t : "text";
+    return new HumanRequest(id, HumanRequest.QUESTION, node.id(), Templates.render((String) d.get("question"), context),
+        null, null, null, null, null, type, d.get("choices") instanceof List<?> c ? List.copyOf((List<String>) c) : null,
+        d.get("schema") instanceof Map<?, ?> s ? (Map<String, Object>) s : null, null, d.get("timeoutAnswer"), now,
+        expiry(d, now));
+  }
+
+  private static String timeoutDecision(Map<String, Object> d) {
+    return HumanAnswer.APPROVE.equals(d.get("timeoutDecision")) ? HumanAnswer.APPROVE : HumanAnswer.DENY;
+  }
+
+  private static Long expiry(Map<String, Object> d, long now) {
+    return Durations.parse(d.get("timeout")).map(t -> now + t.toMillis()).orElse(null);
+  }
+
+  /** An approval node's outcome: its text says who decided what, and its branch follows the decision. */
+  String recordApproval(FlowNode node, HumanResolution r) {
+    String text = switch (r.status()) {
+      case HumanResolution.APPROVED -> "Approved" + by(r) + comment(r);
+      case HumanResolution.DENIED -> "Denied" + by(r) + comment(r);
+      case HumanResolution.CANCELLED -> "Cancelled" + by(r) + comment(r) + " (denied)";
+      default -> "No decision before the timeout: " + (r.approved() ? "approved" : "denied") + " by default";
+    };
+    context.put(node.id(), new NodeOutput(text, resolutionFields(r, text)));
+    branches.put(node.id(), r.approved() ? "approved" : DENIED);
+    remember(node, text);
+    return text;
+  }
+
+  /** A question's answer; a question that expired with no timeout answer fails the node. */
+  String recordAnswer(FlowNode node, HumanRequest question, HumanResolution r) {
+    if (r.answer() == null) {
+      throw new NodeError("QuestionExpired", "question " + question.id() + " expired unanswered");
+    }
+    String text = Templates.render("{{v}}", Map.of("v", r.answer()));
+    Map<String, Object> fields = resolutionFields(r, text);
+    fields.put("answer", r.answer());
+    context.put(node.id(), new NodeOutput(r.answer(), fields));
+    remember(node, text);
+    return text;
+  }
+
+  private static Map<String, Object> resolutionFields(HumanResolution r, String text) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("text", text);
+    fields.put("status", r.status());
+    if (r.decision() != null) {
+      fields.put("decision", r.approved() ? "approved" : DENIED);
+      fields.put("approved", r.approved());
+    }
+    fields.put("comment", r.comment());
+    fields.put("responder", r.responderName());
+    return fields;
+  }
+
+  private static String by(HumanResolution r) {
+    return r.responderName() == null ? "" : " by " + r.responderName();
+  }
+
+  private static String comment(HumanResolution r) {
+    return r.comment() == null || r.comment().isBlank() ? "" : ": " + r.comment();
+  }
+
+  // ------------------------------------------------------------------------------------------ tools
+
+  /** The tool call a tool node makes, its arguments rendered and checked against the tool's schema. */
+  @SuppressWarnings("unchecked")
+  ToolCall toolCall(FlowNode node) {
+    String name = (String) node.data().get("tool");
+    ToolSpec spec = BuiltInTools.find(name)
+        .orElseThrow(() -> new NodeError(ToolFailures.UNKNOWN_TOOL, "no tool named '" + name + "'"));
+    Object rendered = node.data().get("arguments") == null
+        ? Map.of() : Templates.renderJson(node.data().get("arguments"), context);
+    if (!(rendered instanceof Map<?, ?> arguments)) {
+      throw new NodeError(ToolFailures.INVALID_ARGUMENTS, "the arguments of tool '" + name + "' must be an object, got "
+          + Templates.render("{{v}}", Map.of("v", String.valueOf(rendered))));
+    }
+    List<String> violations = JsonSchemas.violations(spec.parameters(), arguments);
+    if (!violations.isEmpty()) {
+      throw new NodeError(ToolFailures.INVALID_ARGUMENTS,
+          "the arguments of tool '" + name + "' do not match its schema: " + String.join("; ", violations));
+    }
+    return new ToolCall(request.runId(), node.id(), name, (Map<String, Object>) arguments, callKey(node));
+  }
+
+  /** Whether the call needs a person's approval first, and the request to ask with if so. */
+  HumanRequest toolApproval(FlowNode node, ToolCall call, String id, long now) {
+    ToolSpec spec = BuiltInTools.find(call.tool()).orElseThrow();
+    ToolApprovalPolicy.Evaluation evaluation =
+        ToolApprovalPolicy.parse(node.data().get("approval"), spec.defaultApproval()).evaluate(call.arguments());
+    if (!evaluation.required()) return null;
+    Map<String, Object> d = node.data();
+    String message = d.get("approvalMessage") instanceof String m
+        ? Templates.render(m, context)
+        : "Run tool '" + call.tool() + "' with " + Templates.render("{{v}}", Map.of("v", call.arguments())) + "?";
+    return new HumanRequest(id, HumanRequest.APPROVAL, node.id(), message, null, call.tool(), call.arguments(),
+        spec.parameters(), evaluation.reason(), null, null, null, timeoutDecision(d), null, now, expiry(d, now));
+  }
+
+  /** A tool call a person denied: the node's text says so, and its denied branch is taken. */
+  String recordToolDenied(FlowNode node, ToolCall call, HumanResolution r) {
+    String text = "Tool call '" + call.tool() + "' "
+        + (HumanResolution.EXPIRED.equals(r.status()) ? "not approved before the timeout" : r.status() + by(r))
+        + comment(r);
+    Map<String, Object> fields = resolutionFields(r, text);
+    fields.put("tool", call.tool());
+    fields.put("arguments", call.arguments());
+    context.put(node.id(), new NodeOutput(text, fields));
+    branches.put(node.id(), DENIED);
+    steps.add(step(node, call.tool(), call.arguments(), null, r));
+    remember(node, text);
+    return text;
+  }
+
+  String recordTool(FlowNode node, String tool, Map<String, Object> arguments, ToolResult result,
+      HumanResolution approval) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("text", result.text());
+    fields.put("output", result.output());
+    fields.put("tool", tool);
+    fields.put("arguments", arguments);
+    fields.put("status", approval == null ? "not_required" : approval.status());
+    context.put(node.id(), new NodeOutput(result.output(), fields));
+    if (approval != null) branches.put(node.id(), "approved");
+    steps.add(step(node, tool, arguments, result, approval));
+    remember(node, result.text());
+    return result.text();
+  }
+
+  /** 001's {@code aiMessage.steps}: the tool calls of the run and what they returned. */
+  private static Map<String, Object> step(FlowNode node, String tool, Map<String, Object> arguments,
+      ToolResult result, HumanResolution approval) {
+    Map<String, Object> step = new LinkedHashMap<>();
+    step.put("type", "tool_call");
+    step.put("node", node.id());
+    step.put("tool", tool);
+    step.put("arguments", arguments);
+    step.put("output", result == null ? null : result.output());
+    if (approval != null) {
+      Map<String, Object> a = new LinkedHashMap<>();
+      a.put("approval_id", approval.requestId());
+      a.put("status", approval.status());
+      a.put("responder", approval.responderName());
+      a.put("arguments_modified", approval.argumentsModified());
+      step.put("approval", a);
+    }
+    return step;
+  }
+
+  // ------------------------------------------------------------------------------------------ the answer
+
   /**
    * The node whose text the output is built from (null when it is the last node run): streaming clients show
    * its deltas as the answer.
@@ -91,7 +334,7 @@ final class FlowInterpreter {
   String answerNode() {
     for (FlowNode node : order()) {
       if ("output".equals(node.type())) {
-        return node.data().get("source") instanceof String s ? s : defaultSource(node);
+        return node.data().get("source") instanceof String s ? s : firstPredecessor(node);
       }
     }
     return null;
@@ -102,10 +345,15 @@ final class FlowInterpreter {
     lastNode = node.id();
   }
 
+  /** The text of the last node that ran, e.g. what a cancelled run had got to. */
+  String lastText() {
+    return lastText;
+  }
+
   /** Shapes the output node's body; {@code created} is the workflow's clock in epoch seconds. */
   RunResult finish(FlowNode output, long created) {
     Map<String, Object> d = output.data();
-    String source = d.get("source") instanceof String s ? s : defaultSource(output);
+    String source = d.get("source") instanceof String s && context.containsKey(s) ? s : defaultSource(output);
     String text = source == null ? lastText : Templates.render("{{" + source + "}}", context);
     LlmReply reply = source == null ? null : replies.get(source);
     String model = reply != null ? reply.model() : lastModel();
@@ -116,7 +364,7 @@ final class FlowInterpreter {
           ChatCompletions.finishReason(reply == null ? null : reply.finishReason()), usage);
       default -> Templates.renderJson(d.get("template"), context);
     };
-    return new RunResult(request.runId(), shape, body, text, model, usage, cost, List.of());
+    return new RunResult(request.runId(), shape, body, text, model, usage, cost, List.copyOf(steps));
   }
 
   List<LlmCallRecord> calls() {
@@ -131,14 +379,36 @@ final class FlowInterpreter {
     return cost;
   }
 
-  private String defaultSource(FlowNode output) {
+  private String firstPredecessor(FlowNode output) {
     List<String> preds = graph.predecessors(output.id());
     return preds.isEmpty() ? lastNode : preds.get(0);
+  }
+
+  /** The first predecessor of the output that ran (on a branch, not every one does); else the last node run. */
+  private String defaultSource(FlowNode output) {
+    for (String pred : graph.predecessors(output.id())) {
+      if (context.containsKey(pred)) return pred;
+    }
+    return lastNode;
   }
 
   private String lastModel() {
     String model = request.flowSlug();
     for (LlmReply r : replies.values()) model = r.model();
     return model;
+  }
+
+  /** A node failed for a reason the workflow itself found (not an activity): ends the run failed. */
+  static final class NodeError extends RuntimeException {
+    private final String type;
+
+    NodeError(String type, String message) {
+      super(message, null, false, false);
+      this.type = type;
+    }
+
+    String type() {
+      return type;
+    }
   }
 }

@@ -5,29 +5,51 @@ import io.durableflows.workflows.events.EventPage;
 import io.durableflows.workflows.events.RunEvent;
 import io.durableflows.workflows.flow.FlowDefinition.FlowNode;
 import io.durableflows.workflows.flow.NodeKind;
+import io.durableflows.workflows.hitl.HumanAnswer;
+import io.durableflows.workflows.hitl.HumanRequest;
+import io.durableflows.workflows.hitl.HumanRequests;
+import io.durableflows.workflows.hitl.HumanResolution;
 import io.durableflows.workflows.llm.LlmActivities;
 import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
+import io.durableflows.workflows.run.FlowInterpreter.NodeError;
 import io.durableflows.workflows.store.RunOutcome;
 import io.durableflows.workflows.store.RunStoreActivities;
+import io.durableflows.workflows.tools.ToolActivities;
+import io.durableflows.workflows.tools.ToolCall;
+import io.durableflows.workflows.tools.ToolResult;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Walks the flow graph node by node; each {@code llm} node is one retryable activity. */
+/**
+ * Walks the flow graph node by node: each {@code llm} and {@code tool} node is one retryable activity; approval
+ * and question nodes (and tool calls that need approval) wait for a person with {@code Workflow.await}, however
+ * long it takes, and their answers arrive as the {@code Respond} update or the {@code Answer} signal.
+ */
 public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   private final RunStoreActivities store =
       Workflow.newLocalActivityStub(RunStoreActivities.class, ActivityPolicies.store("record run outcome"));
   private final RunJournal journal = new RunJournal();
+  private final Map<String, HumanRequest> requests = new LinkedHashMap<>();
+  private final Map<String, HumanResolution> resolutions = new HashMap<>();
+  /** Resolutions already written to PostgreSQL: the Respond update completes only then. */
+  private final Set<String> recorded = new HashSet<>();
+  private String runId;
 
   @Override
   public RunResult run(RunRequest request) {
+    runId = request.runId();
     FlowInterpreter interpreter = new FlowInterpreter(request);
     Map<String, Object> started = new LinkedHashMap<>();
     started.put("run_id", request.runId());
@@ -40,8 +62,15 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     try {
       for (FlowNode node : interpreter.order()) {
         current = node.id();
-        Workflow.setCurrentDetails("running node **" + node.id() + "** (" + node.type() + ")");
         NodeKind kind = NodeKind.of(node.type()).orElseThrow();
+        if (!interpreter.shouldRun(node)) {
+          Map<String, Object> skipped = new LinkedHashMap<>();
+          skipped.put("type", node.type());
+          skipped.put("reason", interpreter.skipReason(node));
+          journal.append(RunEvent.NODE_SKIPPED, node.id(), skipped);
+          continue;
+        }
+        Workflow.setCurrentDetails("running node **" + node.id() + "** (" + node.type() + ")");
         if (kind != NodeKind.INPUT) journal.append(RunEvent.NODE_STARTED, node.id(), Map.of("type", node.type()));
         Map<String, Object> finished = new LinkedHashMap<>();
         finished.put("type", node.type());
@@ -55,26 +84,145 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
             finished.put("usage", usageData(reply.usage(), reply.costUsd()));
           }
           case TEMPLATE -> finished.put("text", interpreter.runTemplate(node));
+          case APPROVAL -> {
+            HumanResolution r = askPerson(interpreter.approvalRequest(node, newRequestId("apr"), now()));
+            finished.put("text", interpreter.recordApproval(node, r));
+            finished.put("decision", r.approved() ? "approved" : FlowInterpreter.DENIED);
+          }
+          case QUESTION -> {
+            HumanRequest question = interpreter.questionRequest(node, newRequestId("qst"), now());
+            finished.put("text", interpreter.recordAnswer(node, question, askPerson(question)));
+          }
+          case TOOL -> finished.put("text", runTool(node, interpreter));
           case OUTPUT -> result = interpreter.finish(node, Workflow.currentTimeMillis() / 1000);
         }
+        interpreter.markRan(node);
         if (kind != NodeKind.INPUT) journal.append(RunEvent.NODE_FINISHED, node.id(), finished);
       }
     } catch (ActivityFailure failure) {
       if (failure.getCause() instanceof CanceledFailure) throw cancelled(request, interpreter, current);
       ApplicationFailure cause = rootApplicationFailure(failure);
-      String type = cause == null ? "ActivityFailed" : cause.getType();
-      String message = "node '" + current + "' failed: "
-          + (cause == null ? failure.getMessage() : cause.getOriginalMessage());
-      Workflow.setCurrentDetails("failed at node **" + current + "**");
-      finish(request, interpreter, current, RunOutcome.FAILED, type, message, null);
-      throw ApplicationFailure.newNonRetryableFailureWithCause(message, RunFailures.NODE_FAILED, failure, type);
+      throw failed(request, interpreter, current, cause == null ? "ActivityFailed" : cause.getType(),
+          cause == null ? failure.getMessage() : cause.getOriginalMessage(), failure);
+    } catch (NodeError error) {
+      throw failed(request, interpreter, current, error.type(), error.getMessage(), null);
     } catch (CanceledFailure e) {
       throw cancelled(request, interpreter, current);
     }
     Workflow.setCurrentDetails("completed");
-    finish(request, interpreter, null, RunOutcome.COMPLETED, null, null, result);
+    finish(request, interpreter, null, RunOutcome.COMPLETED, null, null, result, null);
     return result;
   }
+
+  private long now() {
+    return Workflow.currentTimeMillis();
+  }
+
+  /** Readable, unguessable and replay-safe (the workflow's own random source). */
+  private static String newRequestId(String prefix) {
+    return prefix + "_" + Workflow.randomUUID().toString().replace("-", "").substring(0, 20);
+  }
+
+  // ------------------------------------------------------------------------------------------ people
+
+  /**
+   * Lists the request in PostgreSQL, tells every stream why the run pauses, and waits (a durable timer when the
+   * request has a timeout) until a person answers or the time is up.
+   */
+  private HumanResolution askPerson(HumanRequest request) {
+    requests.put(request.id(), request);
+    store.recordRequest(runId, request);
+    boolean approval = request.isApproval();
+    journal.append(approval ? RunEvent.APPROVAL_REQUIRED : RunEvent.QUESTION, request.nodeId(),
+        HumanEvents.requested(request));
+    Workflow.setCurrentDetails("waiting for " + (approval ? "approval" : "an answer") + " **" + request.id()
+        + "** (node " + request.nodeId() + ")" + (request.expiresAtMillis() == null ? ""
+        : ", until " + HumanEvents.iso(request.expiresAtMillis())));
+    boolean answered;
+    if (request.expiresAtMillis() == null) {
+      Workflow.await(() -> resolutions.containsKey(request.id()));
+      answered = true;
+    } else {
+      long left = Math.max(1, request.expiresAtMillis() - now());
+      answered = Workflow.await(Duration.ofMillis(left), () -> resolutions.containsKey(request.id()));
+    }
+    if (!answered) resolutions.put(request.id(), HumanRequests.expire(request, now()));
+    HumanResolution resolution = resolutions.get(request.id());
+    store.recordResolution(runId, resolution);
+    recorded.add(request.id());
+    journal.append(approval ? RunEvent.APPROVAL_RESOLVED : RunEvent.QUESTION_ANSWERED, request.nodeId(),
+        HumanEvents.resolved(resolution));
+    Workflow.setCurrentDetails("running node **" + request.nodeId() + "**");
+    return resolution;
+  }
+
+  @Override
+  public void validateRespond(HumanAnswer answer) {
+    String id = answer == null ? null : answer.requestId();
+    HumanRequests.check(id == null ? null : requests.get(id), id == null ? null : resolutions.get(id), answer, now());
+  }
+
+  @Override
+  public HumanResolution respond(HumanAnswer answer) {
+    HumanRequest request = requests.get(answer.requestId());
+    // A timeout may have resolved it since validation: that resolution stands.
+    resolutions.putIfAbsent(request.id(), HumanRequests.resolve(request, answer, now()));
+    Workflow.await(() -> recorded.contains(request.id()));
+    return resolutions.get(request.id());
+  }
+
+  @Override
+  public void answer(HumanAnswer answer) {
+    try {
+      validateRespond(answer);
+    } catch (ApplicationFailure refused) {
+      Map<String, Object> data = new LinkedHashMap<>();
+      data.put("state", "answer_rejected");
+      data.put("request_id", answer == null ? null : answer.requestId());
+      data.put("error", refused.getType());
+      data.put("message", refused.getOriginalMessage());
+      journal.append(RunEvent.STATUS, null, data);
+      return;
+    }
+    HumanRequest request = requests.get(answer.requestId());
+    resolutions.putIfAbsent(request.id(), HumanRequests.resolve(request, answer, now()));
+  }
+
+  @Override
+  public List<HumanRequest> pending() {
+    return requests.values().stream().filter(r -> !resolutions.containsKey(r.id())).toList();
+  }
+
+  // ------------------------------------------------------------------------------------------ tools
+
+  /** One tool call, after a person's approval when the tool's policy asks for it. */
+  private String runTool(FlowNode node, FlowInterpreter interpreter) {
+    ToolCall call = interpreter.toolCall(node);
+    HumanResolution approval = null;
+    HumanRequest ask = interpreter.toolApproval(node, call, newRequestId("apr"), now());
+    if (ask != null) {
+      approval = askPerson(ask);
+      if (!approval.approved()) return interpreter.recordToolDenied(node, call, approval);
+      call = new ToolCall(call.runId(), call.nodeId(), call.tool(), approval.arguments(), call.idempotencyKey());
+    }
+    Map<String, Object> started = new LinkedHashMap<>();
+    started.put("name", call.tool());
+    started.put("arguments", call.arguments());
+    started.put("idempotency_key", call.idempotencyKey());
+    journal.append(RunEvent.TOOL_CALL, node.id(), started);
+    ToolActivities tools = Workflow.newActivityStub(ToolActivities.class,
+        ActivityPolicies.tool("tool node " + node.id() + " (" + call.tool() + ")"));
+    ToolResult result = tools.call(call);
+    Map<String, Object> done = new LinkedHashMap<>();
+    done.put("name", call.tool());
+    done.put("output", result.output());
+    done.put("text", result.text());
+    done.put("duration_ms", result.durationMs());
+    journal.append(RunEvent.TOOL_RESULT, node.id(), done);
+    return interpreter.recordTool(node, call.tool(), call.arguments(), result, approval);
+  }
+
+  // ------------------------------------------------------------------------------------------ model deltas
 
   @Override
   public void deltas(DeltaBatch batch) {
@@ -86,11 +234,26 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     return journal.after(afterSeq);
   }
 
+  // ------------------------------------------------------------------------------------------ endings
+
+  private ApplicationFailure failed(RunRequest request, FlowInterpreter interpreter, String node, String type,
+      String reason, Throwable cause) {
+    String message = "node '" + node + "' failed: " + reason;
+    Workflow.setCurrentDetails("failed at node **" + node + "**");
+    finish(request, interpreter, node, RunOutcome.FAILED, type, message, null, null);
+    return cause == null
+        ? ApplicationFailure.newNonRetryableFailure(message, RunFailures.NODE_FAILED, type)
+        : ApplicationFailure.newNonRetryableFailureWithCause(message, RunFailures.NODE_FAILED, cause, type);
+  }
+
+  /** A cancelled run keeps what it had: the text the running node streamed so far, else the last node's. */
   private CanceledFailure cancelled(RunRequest request, FlowInterpreter interpreter, String node) {
     Workflow.setCurrentDetails("cancelled at node **" + node + "**");
+    String streamed = journal.streamedText(node);
+    String partial = streamed.isEmpty() ? interpreter.lastText() : streamed;
     // The run's own scope is cancelled; recording the outcome must still happen.
     Workflow.newDetachedCancellationScope(() -> finish(request, interpreter, node, RunOutcome.CANCELLED,
-        "cancelled", "the run was cancelled", null)).run();
+        "cancelled", "the run was cancelled", null, partial)).run();
     return new CanceledFailure("run cancelled");
   }
 
@@ -99,7 +262,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
    * event to readers: a reader that sees {@code done} can rely on PostgreSQL (run row, ledger) being settled.
    */
   private void finish(RunRequest request, FlowInterpreter interpreter, String node, String status, String errorType,
-      String errorMessage, RunResult result) {
+      String errorMessage, RunResult result, String partial) {
     if (errorType != null) {
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("error", errorType);
@@ -114,12 +277,17 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
       done.put("output", result.output());
       done.put("text", result.text());
       done.put("model", result.model());
+    } else if (partial != null && !partial.isEmpty()) {
+      done.put("output", partial);
+      done.put("text", partial);
+      done.put("partial", true);
     }
     List<RunEvent> events = new ArrayList<>(journal.all());
     events.add(new RunEvent(events.size() + 1L, RunEvent.DONE, null, done));
-    store.recordOutcome(new RunOutcome(request.runId(), status, result == null ? null : result.output(),
-        result == null ? null : result.text(), interpreter.usage(), interpreter.cost(), errorType, errorMessage,
-        interpreter.calls(), events));
+    Object output = result != null ? result.output() : partial == null || partial.isEmpty() ? null : partial;
+    String text = result != null ? result.text() : partial == null || partial.isEmpty() ? null : partial;
+    store.recordOutcome(new RunOutcome(request.runId(), status, output, text, interpreter.usage(), interpreter.cost(),
+        errorType, errorMessage, interpreter.calls(), events));
     journal.append(RunEvent.DONE, null, done);
   }
 

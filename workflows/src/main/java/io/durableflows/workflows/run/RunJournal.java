@@ -62,6 +62,17 @@ final class RunJournal {
     return new EventPage(List.copyOf(events.subList(from, events.size())), finished);
   }
 
+  /** What a node has streamed so far, in its latest attempt: a cancelled run keeps it as its partial output. */
+  String streamedText(String node) {
+    StringBuilder text = new StringBuilder();
+    for (RunEvent e : events) {
+      if (node == null || !node.equals(e.node())) continue;
+      if (RunEvent.STATUS.equals(e.type()) && "retrying".equals(e.data().get("state"))) text.setLength(0);
+      if (RunEvent.MESSAGE.equals(e.type())) text.append(e.text());
+    }
+    return text.toString();
+  }
+
   List<RunEvent> all() {
     return List.copyOf(events);
   }

@@ -128,5 +128,21 @@ class FlowRunReplayTest {
     public io.durableflows.workflows.events.EventPage events(long afterSeq) {
       return new io.durableflows.workflows.events.EventPage(java.util.List.of(), false);
     }
+
+    @Override
+    public io.durableflows.workflows.hitl.HumanResolution respond(io.durableflows.workflows.hitl.HumanAnswer answer) {
+      return null;
+    }
+
+    @Override
+    public void validateRespond(io.durableflows.workflows.hitl.HumanAnswer answer) {}
+
+    @Override
+    public void answer(io.durableflows.workflows.hitl.HumanAnswer answer) {}
+
+    @Override
+    public java.util.List<io.durableflows.workflows.hitl.HumanRequest> pending() {
+      return java.util.List.of();
+    }
   }
 }

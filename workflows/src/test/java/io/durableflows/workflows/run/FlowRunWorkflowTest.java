@@ -123,8 +123,8 @@ class FlowRunWorkflowTest {
 
     run(TestFlows.example("qa-raw"), QUESTION);
 
-    assertThat(onlyCall()).isEqualTo(new LlmCall(
-        RUN_ID, "answer", null, null, "Answer in a friendly tone.", "Why is the sky blue?", null, 512, false));
+    assertThat(onlyCall()).isEqualTo(new LlmCall(RUN_ID, "answer", null, null, "Answer in a friendly tone.",
+        "Why is the sky blue?", null, 512, false, RUN_ID + "/answer/1"));
   }
 
   @Test
@@ -255,8 +255,10 @@ class FlowRunWorkflowTest {
     assertThat(outcome.errorType()).isNull();
     assertThat(outcome.errorMessage()).isNull();
     assertThat(outcome.llmCalls()).containsExactly(
-        new LlmCallRecord("draft", "openai", "gpt-4o-mini", new Usage(20, 7), 0.00002, 300),
-        new LlmCallRecord("critique", "openai", "gpt-4o", new Usage(40, 11), 0.0003, 400));
+        new LlmCallRecord("draft", "openai", "gpt-4o-mini", new Usage(20, 7), 0.00002, 300, null, 0,
+            RUN_ID + "/draft/1"),
+        new LlmCallRecord("critique", "openai", "gpt-4o", new Usage(40, 11), 0.0003, 400, null, 0,
+            RUN_ID + "/critique/1"));
   }
 
   @Test

@@ -192,5 +192,11 @@ public final class HistoryRecorder {
   static final class NoopStore implements RunStoreActivities {
     @Override
     public void recordOutcome(RunOutcome outcome) {}
+
+    @Override
+    public void recordRequest(String runId, io.durableflows.workflows.hitl.HumanRequest request) {}
+
+    @Override
+    public void recordResolution(String runId, io.durableflows.workflows.hitl.HumanResolution resolution) {}
   }
 }
