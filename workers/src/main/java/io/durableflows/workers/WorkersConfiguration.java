@@ -1,16 +1,21 @@
 package io.durableflows.workers;
 
+import io.durableflows.activities.journal.CallJournal;
+import io.durableflows.activities.journal.JdbcCallJournal;
 import io.durableflows.activities.llm.LlmActivitiesImpl;
 import io.durableflows.activities.llm.ModelProviders;
 import io.durableflows.activities.llm.StreamSettings;
 import io.durableflows.activities.llm.WorkflowDeltaSink;
 import io.durableflows.activities.store.JdbcRunStoreActivities;
+import io.durableflows.activities.tools.BuiltInToolActivities;
 import io.temporal.client.WorkflowClient;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,18 +43,33 @@ public class WorkersConfiguration {
   /**
    * Task executors on virtual threads: many runs wait on providers at once, and a platform thread each costs. A
    * streaming model call mostly waits too, so one worker holds a thousand of them (the SDK's default is 200).
+   * Heartbeats go out at most every {@code heartbeatThrottle} (the SDK's default is 80% of the heartbeat timeout):
+   * a heartbeat's response is how a cancelled run reaches its model call, so this bounds how late it stops.
    */
   @Bean
-  TemporalOptionsCustomizer<WorkerOptions.Builder> virtualThreadWorkers() {
+  TemporalOptionsCustomizer<WorkerOptions.Builder> virtualThreadWorkers(
+      @Value("${df.workers.heartbeat-throttle:500ms}") Duration heartbeatThrottle) {
     return builder -> builder.setUsingVirtualThreads(true).setMaxConcurrentWorkflowTaskPollers(8)
-        .setMaxConcurrentActivityTaskPollers(8).setMaxConcurrentActivityExecutionSize(1000);
+        .setMaxConcurrentActivityTaskPollers(8).setMaxConcurrentActivityExecutionSize(1000)
+        .setMaxHeartbeatThrottleInterval(heartbeatThrottle).setDefaultHeartbeatThrottleInterval(heartbeatThrottle);
   }
 
   @Bean
-  LlmActivitiesImpl llmActivities(ModelProviders providers, WorkflowClient client, LlmProperties properties) {
+  CallJournal callJournal(DataSource dataSource) {
+    return new JdbcCallJournal(dataSource);
+  }
+
+  @Bean
+  LlmActivitiesImpl llmActivities(ModelProviders providers, WorkflowClient client, LlmProperties properties,
+      CallJournal journal) {
     StreamSettings settings = properties.streamFlushInterval() == null ? StreamSettings.DEFAULT
         : new StreamSettings(properties.streamFlushInterval(), StreamSettings.DEFAULT.heartbeatInterval());
-    return new LlmActivitiesImpl(providers, new WorkflowDeltaSink(client), settings);
+    return new LlmActivitiesImpl(providers, new WorkflowDeltaSink(client), settings, journal);
+  }
+
+  @Bean
+  BuiltInToolActivities toolActivities(CallJournal journal) {
+    return new BuiltInToolActivities(journal);
   }
 
   @Bean

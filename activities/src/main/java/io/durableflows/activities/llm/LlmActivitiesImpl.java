@@ -6,6 +6,9 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durableflows.activities.journal.CallJournal;
 import io.durableflows.workflows.catalog.ModelCatalog;
 import io.durableflows.workflows.events.DeltaBatch;
 import io.durableflows.workflows.llm.LlmActivities;
@@ -18,12 +21,15 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Calls the model from a thread of its own while the activity thread batches deltas into signals to the run
- * workflow, heartbeats, and stops the call when the run is cancelled.
+ * workflow, heartbeats, and stops the call when the run is cancelled. Each answer is journaled under the call's
+ * idempotency key as soon as it arrives: a retry after a worker died between the answer and reporting it
+ * returns the journaled answer instead of asking (and paying) the model again.
  */
 public class LlmActivitiesImpl implements LlmActivities {
   private static final Logger log = LoggerFactory.getLogger(LlmActivitiesImpl.class);
@@ -31,19 +37,29 @@ public class LlmActivitiesImpl implements LlmActivities {
   static final String RUN_GONE = "RunGone";
   private final ModelProviders providers;
   private final DeltaSink sink;
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final StreamSettings settings;
+  private final CallJournal journal;
 
-  public LlmActivitiesImpl(ModelProviders providers, DeltaSink sink, StreamSettings settings) {
+  public LlmActivitiesImpl(ModelProviders providers, DeltaSink sink, StreamSettings settings, CallJournal journal) {
     this.providers = providers;
     this.sink = sink;
     this.settings = settings;
+    this.journal = journal;
   }
 
   @Override
   public LlmReply complete(LlmCall call) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    String activityId = context.getInfo().getActivityId();
+    int attempt = context.getInfo().getAttempt();
+    // Only a retry can find an earlier attempt's answer: the first attempt skips the lookup.
+    if (attempt > 1) {
+      Optional<LlmReply> earlier = recorded(call);
+      if (earlier.isPresent()) return earlier.get();
+    }
     ModelProviders.Resolved resolved = providers.resolve(call.provider(), call.model());
     String provider = resolved.provider().name();
-    ActivityExecutionContext context = Activity.getExecutionContext();
     long started = System.nanoTime();
     ChatRequest request = request(call, resolved.model());
     String threadName = "llm " + call.runId() + "/" + call.nodeId();
@@ -73,7 +89,45 @@ public class LlmActivitiesImpl implements LlmActivities {
     double cost = ModelCatalog.cost(resolved.provider().kind(), resolved.model(), usage.promptTokens(), usage.completionTokens());
     String text = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
     String finish = response.finishReason() == null ? "stop" : response.finishReason().name().toLowerCase();
-    return new LlmReply(text, provider, model, finish, usage, cost, durationMs);
+    LlmReply reply = new LlmReply(text, provider, model, finish, usage, cost, durationMs, activityId, attempt, false);
+    return journaled(call, reply);
+  }
+
+  private Optional<LlmReply> recorded(LlmCall call) {
+    try {
+      return journal.find(call.idempotencyKey()).map(LlmActivitiesImpl::read);
+    } catch (RuntimeException e) {
+      log.warn("run {} node {}: call journal not readable, asking the model ({})", call.runId(), call.nodeId(),
+          e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** The answer that stands: this one, or an earlier attempt's that reached the journal first. */
+  private LlmReply journaled(LlmCall call, LlmReply reply) {
+    if (call.idempotencyKey() == null) return reply;
+    try {
+      String stands = journal.record(new CallJournal.Entry(call.idempotencyKey(), call.runId(), call.nodeId(), "llm",
+          reply.provider() + "/" + reply.model(), reply.activityId(), reply.attempt(), null,
+          JSON.writeValueAsString(reply)));
+      LlmReply standing = read(stands);
+      return standing.attempt() == reply.attempt() ? reply : standing;
+    } catch (JsonProcessingException | RuntimeException e) {
+      // The answer is good; only a later retry loses the shortcut.
+      log.warn("run {} node {}: could not journal the answer ({})", call.runId(), call.nodeId(), e.toString());
+      return reply;
+    }
+  }
+
+  /** A journaled answer: it keeps the activity id and attempt that asked the model, marked as recorded. */
+  private static LlmReply read(String json) {
+    try {
+      LlmReply r = JSON.readValue(json, LlmReply.class);
+      return new LlmReply(r.text(), r.provider(), r.model(), r.finishReason(), r.usage(), r.costUsd(), r.durationMs(),
+          r.activityId(), r.attempt(), true);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the call journal holds an unreadable answer", e);
+    }
   }
 
   private static ChatRequest request(LlmCall call, String model) {

@@ -9,6 +9,7 @@ import io.durableflows.activities.llm.OpenAiStubServer.RecordedRequest;
 import io.durableflows.activities.llm.OpenAiStubServer.Reply;
 import io.durableflows.workflows.catalog.ModelCatalog;
 import io.durableflows.workflows.events.DeltaBatch;
+import io.durableflows.activities.journal.CallJournal;
 import io.durableflows.workflows.llm.LlmActivities;
 import io.durableflows.workflows.llm.LlmCall;
 import io.durableflows.workflows.llm.LlmFailures;
@@ -64,7 +65,7 @@ class LlmActivitiesImplTest {
     environments.add(env);
     env.registerActivitiesImplementations(new LlmActivitiesImpl(
         new ModelProviders(List.of(settings), defaultProvider, Duration.ofMillis(5)), sink,
-        new StreamSettings(Duration.ofMillis(100), Duration.ofSeconds(5))));
+        new StreamSettings(Duration.ofMillis(100), Duration.ofSeconds(5)), CallJournal.NONE));
     return env.newActivityStub(LlmActivities.class, ActivityOptions.newBuilder()
         .setStartToCloseTimeout(Duration.ofMinutes(1))
         .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())

@@ -99,6 +99,12 @@ public class TokenService {
         .list();
   }
 
+  /** The name a token was minted with: who answered an approval, when the person does not say. */
+  public Optional<String> name(String orgId, String tokenId) {
+    return jdbc.sql("select name from api_tokens where id = :id and org_id = :org")
+        .param("id", tokenId).param("org", orgId).query(String.class).optional();
+  }
+
   public void revoke(String orgId, String tokenId) {
     int updated = jdbc.sql("update api_tokens set revoked_at = coalesce(revoked_at, now()) where id = :id and org_id = :org")
         .param("id", tokenId).param("org", orgId).update();

@@ -37,7 +37,7 @@ class LostRunSweeper {
     int lost = 0;
     int ended = 0;
     try {
-      for (RunRecord run : runs.running(BATCH)) {
+      for (RunRecord run : runs.active(BATCH)) {
         Optional<WorkflowExecutionStatus> status = temporal.status(run.workflowId());
         if (status.isEmpty()) {
           runs.markEnded(run.id(), RunRecord.LOST, "RunLost", "the run's workflow no longer exists on the Temporal "

@@ -1,6 +1,8 @@
 package io.durableflows.api.gateway;
 
 import io.durableflows.workflows.TaskQueues;
+import io.durableflows.workflows.hitl.HumanAnswer;
+import io.durableflows.workflows.hitl.HumanResolution;
 import io.durableflows.workflows.events.EventPage;
 import io.durableflows.workflows.run.FlowRunWorkflow;
 import io.durableflows.workflows.run.RunFailures;
@@ -9,13 +11,18 @@ import io.durableflows.workflows.run.RunResult;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
+import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
@@ -23,15 +30,21 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
-/** The API's only door to Temporal: start runs, wait for them, look them up. */
+/** The API's only door to Temporal: start runs, wait for them, look them up, answer and cancel them. */
 @Component
 @EnableConfigurationProperties(TemporalProperties.class)
 public class TemporalGateway {
+  private static final Logger log = LoggerFactory.getLogger(TemporalGateway.class);
   static final SearchAttributeKey<String> ORG = SearchAttributeKey.forKeyword("DfOrg");
   static final SearchAttributeKey<String> FLOW = SearchAttributeKey.forKeyword("DfFlow");
   static final SearchAttributeKey<String> VERSION = SearchAttributeKey.forKeyword("DfVersion");
@@ -43,13 +56,18 @@ public class TemporalGateway {
     this.properties = properties;
   }
 
-  public void start(String workflowId, RunRequest request) {
+  /**
+   * Starts the run's workflow. A workflow id is never reused (a run's id names it), so starting a run twice, as
+   * a retried idempotent request may, starts it once: false when it was already started.
+   */
+  public boolean start(String workflowId, RunRequest request) {
     WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
         .setWorkflowId(workflowId)
         .setTaskQueue(TaskQueues.FLOWS)
         .setStaticSummary("org **" + request.orgCode() + "** · flow **" + request.flowSlug() + "** · version **"
             + request.version() + "**")
         .setStaticDetails("run `" + request.runId() + "`")
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
         // When this process also hosts the workers, the first workflow task comes back with the start call.
         .setDisableEagerExecution(false);
     if (properties.searchAttributes()) {
@@ -57,7 +75,78 @@ public class TemporalGateway {
           .set(ORG, request.orgCode()).set(FLOW, request.flowSlug()).set(VERSION, request.version()).build());
     }
     FlowRunWorkflow workflow = client.newWorkflowStub(FlowRunWorkflow.class, options.build());
-    WorkflowClient.start(workflow::run, request);
+    try {
+      WorkflowClient.start(workflow::run, request);
+      return true;
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      return false;
+    }
+  }
+
+  /**
+   * Hands a person's answer to the waiting run as the {@code Respond} update: the run validates it (a refusal
+   * throws {@link AnswerRefusedException} and changes nothing) and completes the update once it has recorded it.
+   * When the run's workers do not take it within {@code timeout} (none running?), the answer is also sent as the
+   * {@code Answer} signal, which the run applies whenever it next runs, and the result is empty.
+   *
+   * @throws RunNotWaitingException when the workflow has ended
+   * @throws RunUnreachableException when Temporal could not be asked
+   */
+  public Optional<HumanResolution> respond(String workflowId, HumanAnswer answer, Duration timeout) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty());
+    UpdateOptions<HumanResolution> options = UpdateOptions.newBuilder(HumanResolution.class)
+        .setUpdateName(FlowRunWorkflow.RESPOND_UPDATE)
+        .setUpdateId("answer/" + answer.requestId() + "/" + UUID.randomUUID())
+        .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+        .build();
+    CompletableFuture<HumanResolution> update = new CompletableFuture<>();
+    Thread.ofVirtual().name("respond " + answer.requestId()).start(() -> {
+      try {
+        update.complete(stub.startUpdate(options, answer).getResult());
+      } catch (RuntimeException e) {
+        update.completeExceptionally(e);
+      }
+    });
+    try {
+      return Optional.of(update.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      log.warn("run workflow {} did not take the answer to {} within {}; sending it as a signal", workflowId,
+          answer.requestId(), timeout);
+      signalAnswer(workflowId, answer);
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunUnreachableException("interrupted while the run took the answer");
+    } catch (ExecutionException e) {
+      throw answerFailure(workflowId, e.getCause());
+    }
+  }
+
+  /**
+   * The answer as the {@code Answer} signal: recorded in the run's history at once and applied when the run next
+   * runs, even if no worker is up now; an answer the run refuses then is noted in its event log.
+   */
+  public void signalAnswer(String workflowId, HumanAnswer answer) {
+    try {
+      client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty())
+          .signal(FlowRunWorkflow.ANSWER_SIGNAL, answer);
+    } catch (RuntimeException e) {
+      throw answerFailure(workflowId, e);
+    }
+  }
+
+  private static RuntimeException answerFailure(String workflowId, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WorkflowUpdateException && t.getCause() instanceof ApplicationFailure af) {
+        return new AnswerRefusedException(af.getType(), af.getOriginalMessage());
+      }
+      if (t instanceof WorkflowNotFoundException
+          || t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return new RunNotWaitingException("the run is no longer running");
+      }
+    }
+    log.warn("answering run workflow {} failed", workflowId, e);
+    return new RunUnreachableException("Temporal did not take the answer for run workflow " + workflowId);
   }
 
   /**

@@ -6,12 +6,12 @@ import io.durableflows.api.gateway.TemporalGateway;
 import io.durableflows.api.streams.EventStreams;
 import io.durableflows.api.streams.EventStreams.OnDisconnect;
 import io.durableflows.api.streams.NativeEventFormat;
+import io.durableflows.api.support.Cursors;
 import io.durableflows.api.support.Json;
+import io.durableflows.workflows.flow.Durations;
 import io.durableflows.workflows.llm.Usage;
 import jakarta.servlet.http.HttpServletResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.util.Base64;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,17 +27,39 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/runs")
 class RunController {
-  private static final Set<String> STATUSES = Set.of("running", "completed", "failed", "cancelled", "lost");
+  private static final Set<String> STATUSES =
+      Set.of("running", "waiting", "completed", "failed", "cancelled", "lost");
+  /** Long polls end by this at the latest: proxies and load balancers rarely hold a request longer. */
+  private static final Duration MAX_WAIT = Duration.ofSeconds(120);
   private final RunRepository runs;
   private final TemporalGateway temporal;
   private final EventStreams streams;
+  private final RunRequestsLookup requests;
   private final Json json;
 
-  RunController(RunRepository runs, TemporalGateway temporal, EventStreams streams, Json json) {
+  RunController(RunRepository runs, TemporalGateway temporal, EventStreams streams, RunRequestsLookup requests,
+      Json json) {
     this.runs = runs;
     this.temporal = temporal;
     this.streams = streams;
+    this.requests = requests;
     this.json = json;
+  }
+
+  /**
+   * Long-polls a run: answers as soon as it has ended or waits for a person, else after {@code timeout} (default
+   * 30 s, at most 120 s) with the run as it is; the client asks again while {@code status} is running.
+   */
+  @GetMapping("/{id}/wait")
+  Map<String, Object> waitFor(Caller caller, @PathVariable String id,
+      @RequestParam(defaultValue = "30s") String timeout) throws InterruptedException {
+    caller.require("runs:read");
+    Duration limit = Durations.parse(timeout).filter(d -> d.compareTo(MAX_WAIT) <= 0)
+        .orElseThrow(() -> ApiException.badRequest("invalid_request",
+            "timeout must be a duration such as 30s or 2m, at most " + MAX_WAIT.toSeconds() + "s"));
+    RunRecord run = runs.find(caller.orgId(), id).orElseThrow(() -> ApiException.notFound("run '" + id + "'"));
+    if (RunRecord.RUNNING.equals(run.status())) run = streams.awaitSettled(run, limit);
+    return view(run, true);
   }
 
   /**
@@ -79,28 +101,18 @@ class RunController {
       @RequestParam(required = false) String status, @RequestParam(required = false) String cursor,
       @RequestParam(defaultValue = "20") int limit) {
     caller.require("runs:read");
-    if (limit < 1 || limit > 100) throw ApiException.badRequest("invalid_request", "limit must be between 1 and 100");
+    Cursors.limit(limit, 100);
     if (status != null && !STATUSES.contains(status)) {
       throw ApiException.badRequest("invalid_request", "status must be one of " + STATUSES);
     }
-    OffsetDateTime afterCreated = null;
-    String afterId = null;
-    if (cursor != null) {
-      try {
-        String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-        afterCreated = OffsetDateTime.parse(parts[0]);
-        afterId = parts[1];
-      } catch (RuntimeException e) {
-        throw ApiException.badRequest("invalid_request", "cursor is not one this API returned");
-      }
-    }
-    List<RunRecord> page = runs.page(caller.orgId(), flow, status, afterCreated, afterId, limit + 1);
+    Cursors.Position after = Cursors.decode(cursor);
+    List<RunRecord> page = runs.page(caller.orgId(), flow, status, after == null ? null : after.createdAt(),
+        after == null ? null : after.id(), limit + 1);
     String next = null;
     if (page.size() > limit) {
       page = page.subList(0, limit);
       RunRecord last = page.get(limit - 1);
-      next = Base64.getUrlEncoder().withoutPadding()
-          .encodeToString((last.createdAt() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+      next = Cursors.encode(last.createdAt(), last.id());
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("data", page.stream().map(r -> view(r, false)).toList());
@@ -134,10 +146,16 @@ class RunController {
     out.put("error", error);
     out.put("workflow_id", r.workflowId());
     out.put("temporal_ui_url", temporal.uiLink(r.workflowId()));
+    out.put("background", r.background());
     if (full) {
       out.put("input", r.input());
       out.put("metadata", r.metadata());
       out.put("output", r.output());
+      List<Map<String, Object>> asked = requests.ofRun(r.id());
+      out.put("waiting_for", asked.stream().filter(q -> "pending".equals(q.get("status"))).toList());
+      out.put("requests", asked);
+      out.put("calls", runs.calls(r.id()));
+      out.putAll(RunResponses.links(r.id()));
     }
     return out;
   }

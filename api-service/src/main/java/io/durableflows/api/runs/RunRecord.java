@@ -30,8 +30,20 @@ public record RunRecord(
     OffsetDateTime createdAt,
     OffsetDateTime startedAt,
     OffsetDateTime finishedAt,
-    Long durationMs) {
+    Long durationMs,
+    boolean background) {
 
   public static final String RUNNING = "running";
+  /** Paused until a person answers an approval or a question. */
+  public static final String WAITING = "waiting";
   public static final String LOST = "lost";
+
+  /** Running or waiting: the run's workflow is (or should be) alive. */
+  public boolean active() {
+    return isActive(status);
+  }
+
+  public static boolean isActive(String status) {
+    return RUNNING.equals(status) || WAITING.equals(status);
+  }
 }

@@ -26,24 +26,26 @@ public class RunRepository {
         rs.getLong("completion_tokens"), rs.getLong("total_tokens"), rs.getDouble("cost_usd"),
         rs.getString("error_type"), rs.getString("error_message"), rs.getString("workflow_id"),
         rs.getObject("created_at", OffsetDateTime.class), rs.getObject("started_at", OffsetDateTime.class),
-        rs.getObject("finished_at", OffsetDateTime.class), (Long) rs.getObject("duration_ms"));
+        rs.getObject("finished_at", OffsetDateTime.class), (Long) rs.getObject("duration_ms"),
+        rs.getBoolean("background"));
   }
 
   public record NewRun(String id, String orgId, String projectId, String flowId, String flowSlug, String releaseId,
       String version, String flowHistoryId, String flowSessionId, String channel, Map<String, Object> input,
-      Map<String, Object> metadata, String workflowId) {}
+      Map<String, Object> metadata, String workflowId, boolean background) {}
 
   public void insert(NewRun run) {
     jdbc.sql("""
             insert into runs (id, org_id, project_id, flow_id, flow_slug, release_id, version, flow_history_id,
-              flow_session_id, channel, status, input, metadata, workflow_id, started_at)
+              flow_session_id, channel, status, input, metadata, workflow_id, background, started_at)
             values (:id, :org, :project, :flow, :slug, :release, :version, :history, :session, :channel, 'running',
-              cast(:input as json), cast(:metadata as json), :workflow, clock_timestamp())""")
+              cast(:input as json), cast(:metadata as json), :workflow, :background, clock_timestamp())""")
         .param("id", run.id()).param("org", run.orgId()).param("project", run.projectId())
         .param("flow", run.flowId()).param("slug", run.flowSlug()).param("release", run.releaseId())
         .param("version", run.version()).param("history", run.flowHistoryId()).param("session", run.flowSessionId())
         .param("channel", run.channel()).param("input", json.write(run.input()))
         .param("metadata", json.write(run.metadata())).param("workflow", run.workflowId())
+        .param("background", run.background())
         .update();
   }
 
@@ -55,6 +57,34 @@ public class RunRepository {
         .param("org", orgId).param("flow", flowId).param("session", sessionId).param("limit", limit)
         .query(row).list();
     return newestFirst.reversed();
+  }
+
+  /**
+   * The run's side effects as its activities journaled them, oldest first: one per model or tool call, however
+   * many attempts it took, with the activity execution that made it.
+   */
+  public List<Map<String, Object>> calls(String runId) {
+    return jdbc.sql("""
+            select kind, node_id, name, idempotency_key, activity_id, attempt, created_at from call_journal
+            where run_id = :run order by created_at, idempotency_key""")
+        .param("run", runId)
+        .query((rs, n) -> {
+          Map<String, Object> call = new java.util.LinkedHashMap<>();
+          call.put("kind", rs.getString("kind"));
+          call.put("node", rs.getString("node_id"));
+          call.put("name", rs.getString("name"));
+          call.put("idempotency_key", rs.getString("idempotency_key"));
+          call.put("activity_id", rs.getString("activity_id"));
+          call.put("attempt", rs.getInt("attempt"));
+          call.put("at", rs.getObject("created_at", OffsetDateTime.class));
+          return call;
+        })
+        .list();
+  }
+
+  /** A run's status, whatever its org: for code that already holds the run it started. */
+  public Optional<String> statusOf(String id) {
+    return jdbc.sql("select status from runs where id = :id").param("id", id).query(String.class).optional();
   }
 
   public Optional<RunRecord> find(String orgId, String id) {
@@ -76,19 +106,39 @@ public class RunRepository {
         .query(row).list();
   }
 
-  public List<RunRecord> running(int limit) {
-    return jdbc.sql("select * from runs where status = 'running' order by created_at limit :limit")
+  /** Runs of every org that PostgreSQL shows running or waiting, oldest first. */
+  public List<RunRecord> active(int limit) {
+    return jdbc.sql("select * from runs where status in ('running', 'waiting') order by created_at limit :limit")
         .param("limit", limit).query(row).list();
   }
 
+  /** The org's running and waiting runs, oldest first. */
+  public List<RunRecord> active(String orgId, int limit) {
+    return jdbc.sql("""
+            select * from runs where org_id = :org and status in ('running', 'waiting')
+            order by created_at, id limit :limit""")
+        .param("org", orgId).param("limit", limit).query(row).list();
+  }
+
+  /**
+   * Ends a run the workflow can no longer record (lost, never started, ended without an outcome), closing the
+   * requests it waited on. Only a running or waiting run changes.
+   */
   public void markEnded(String id, String status, String errorType, String errorMessage) {
-    jdbc.sql("""
+    int changed = jdbc.sql("""
             update runs set status = :status, error_type = :type, error_message = :message,
               finished_at = coalesce(finished_at, now()),
               duration_ms = (extract(epoch from (coalesce(finished_at, now()) - started_at)) * 1000)::bigint
-            where id = :id and status = 'running'""")
+            where id = :id and status in ('running', 'waiting')""")
         .param("status", status).param("type", errorType).param("message", errorMessage).param("id", id)
         .update();
+    if (changed > 0) {
+      jdbc.sql("""
+              update human_requests set status = 'cancelled', resolved_at = now(),
+                comment = 'the run ended (' || :status || ') before an answer'
+              where run_id = :id and status = 'pending'""")
+          .param("status", status).param("id", id).update();
+    }
   }
 
   public void markStartFailed(String id, String message) {

@@ -7,6 +7,8 @@ import io.durableflows.api.flows.ResolvedFlow;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.PreparedRun;
 import io.durableflows.api.runs.RunService.RunCommand;
+import io.durableflows.api.runs.RunService.StartedRun;
+import io.durableflows.api.runs.Idempotency;
 import io.durableflows.workflows.events.RunEvent;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -69,21 +72,48 @@ public class EventStreams {
     stream(response, feed.subscribe(run, afterSeq), format, headers, onDisconnect);
   }
 
+  /**
+   * Follows a running run until it ends or pauses for a person, or {@code limit} passes; returns its record as it
+   * then is. The run row is settled before the log shows {@code done} or a request, so it is read on those.
+   */
+  public RunRecord awaitSettled(RunRecord run, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    try (RunEventFeed.Subscription subscription = feed.subscribe(run, 0)) {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return runs.record(run.orgId(), run.id());
+        List<RunEvent> events = subscription.next(Duration.ofNanos(left));
+        boolean telling = subscription.finished() || events.stream().anyMatch(e -> PAUSES.contains(e.type()));
+        if (telling || subscription.stopped()) {
+          RunRecord now = runs.record(run.orgId(), run.id());
+          if (!RunRecord.RUNNING.equals(now.status()) || subscription.stopped()) return now;
+        }
+      }
+    }
+  }
+
+  private static final java.util.Set<String> PAUSES = java.util.Set.of(RunEvent.APPROVAL_REQUIRED, RunEvent.QUESTION);
+
   /** Starts a run with model deltas on and its stream already listening (see {@link #listenAndLaunch}). */
-  public RunEventFeed.Subscription startStreamed(Caller caller, ResolvedFlow flow, RunCommand command) {
+  public RunEventFeed.Subscription startStreamed(Caller caller, ResolvedFlow flow, RunCommand command,
+      Idempotency idempotency) {
     PreparedRun prepared = runs.prepare(caller, flow, command.streamed());
-    return listenAndLaunch(caller.orgId(), prepared, () -> runs.launch(caller, prepared));
+    return listenAndLaunch(caller.orgId(), prepared, () -> runs.launch(caller, prepared, idempotency));
   }
 
   /**
    * Starts a prepared run with its reader already listening ({@code launch} starts it), so the stream misses
-   * nothing and, with the workers in this JVM, never queries. The reader is dropped if the start fails.
+   * nothing and, with the workers in this JVM, never queries. The reader is dropped if the start fails. When the
+   * launch found the run an earlier request with the same Idempotency-Key started, the stream follows that run
+   * from its first event.
    */
-  public RunEventFeed.Subscription listenAndLaunch(String orgId, PreparedRun run, Runnable launch) {
+  public RunEventFeed.Subscription listenAndLaunch(String orgId, PreparedRun run, Supplier<StartedRun> launch) {
     RunEventFeed.Subscription subscription = feed.subscribeBeforeStart(run.runId(), orgId, run.workflowId());
     try {
-      launch.run();
-      return subscription;
+      StartedRun started = launch.get();
+      if (!started.replayed()) return subscription;
+      subscription.close();
+      return feed.subscribe(runs.record(orgId, started.runId()), 0);
     } catch (RuntimeException e) {
       subscription.close();
       throw e;

@@ -38,6 +38,8 @@ public class RunEventFeed {
   private final RunRepository runs;
   private final RunEventRepository stored;
   private final long pollMillis;
+  /** A run waiting for a person changes when the person answers: hours, not milliseconds. */
+  private final long waitingPollMillis;
   private final Map<String, Tail> tails = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -51,12 +53,12 @@ public class RunEventFeed {
     // cannot ring it: a long poll of the run's history would, but the Java test server's is broken for it
     // (IndexOutOfBounds on every new event in 1.38.0), so we poll.
     this.pollMillis = pollInterval != null ? pollInterval.toMillis() : embeddedWorkers ? 250 : 25;
+    this.waitingPollMillis = Math.max(pollMillis, 1000);
   }
 
   /** A reader of one run's events, starting after {@code afterSeq}. Close it when the client goes. */
   public Subscription subscribe(RunRecord run, long afterSeq) {
-    return subscribe(new Tail(run.id(), run.orgId(), run.workflowId(), !RunRecord.RUNNING.equals(run.status()),
-        false), afterSeq);
+    return subscribe(new Tail(run.id(), run.orgId(), run.workflowId(), !run.active(), false), afterSeq);
   }
 
   /**
@@ -142,6 +144,8 @@ public class RunEventFeed {
     private final List<RunEvent> events = new ArrayList<>();
     private final AtomicInteger readers = new AtomicInteger();
     private boolean started;
+    /** Requests to people the run has made and not yet seen resolved, by the events read so far. */
+    private int waitingOn;
     private volatile boolean stopped;
     private volatile long terminalSeq = -1;
 
@@ -187,7 +191,7 @@ public class RunEventFeed {
             if (lastSeq() > known) continue;
           }
           long seen = lastSeq();
-          boolean delivered = bell.await(rings, backoff);
+          boolean delivered = bell.await(rings, waitingForPerson() ? Math.max(backoff, waitingPollMillis) : backoff);
           // The workflow in this JVM hands over what it appends; query when that left a gap or nothing came.
           query = !delivered || lastSeq() == seen;
         }
@@ -196,6 +200,15 @@ public class RunEventFeed {
       } finally {
         stopped = true;
         wake();
+      }
+    }
+
+    private boolean waitingForPerson() {
+      lock.lock();
+      try {
+        return waitingOn > 0;
+      } finally {
+        lock.unlock();
       }
     }
 
@@ -234,6 +247,11 @@ public class RunEventFeed {
           if (e.seq() != events.size() + 1L) continue;
           events.add(e);
           if (e.terminal()) terminalSeq = e.seq();
+          switch (e.type()) {
+            case RunEvent.APPROVAL_REQUIRED, RunEvent.QUESTION -> waitingOn++;
+            case RunEvent.APPROVAL_RESOLVED, RunEvent.QUESTION_ANSWERED -> waitingOn = Math.max(0, waitingOn - 1);
+            default -> {}
+          }
         }
         changed.signalAll();
       } finally {
@@ -289,7 +307,7 @@ public class RunEventFeed {
    */
   private static List<RunEvent> endingFromRecord(RunRecord run, long last) {
     List<RunEvent> ending = new ArrayList<>();
-    boolean lost = run == null || RunRecord.RUNNING.equals(run.status()) || RunRecord.LOST.equals(run.status());
+    boolean lost = run == null || run.active() || RunRecord.LOST.equals(run.status());
     if (lost || run.errorType() != null) {
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("error", lost ? "run_lost" : run.errorType());

@@ -26,7 +26,7 @@ class LostRunSweeperTest extends ApiTest {
     TestOrg org = newOrg();
     String runId = "run_lost" + System.nanoTime();
     runs.insert(new RunRepository.NewRun(runId, org.id(), null, "flw_x", "qa-raw", null, "draft", "h", null,
-        "flow_api", Map.of("question", "hi"), null, "run/" + org.code() + "/qa-raw/" + runId));
+        "flow_api", Map.of("question", "hi"), null, "run/" + org.code() + "/qa-raw/" + runId, false));
     sweeper.sweep();
     JsonNode run = http.get("/api/v1/runs/" + runId, org.token()).json();
     assertThat(run.path("status").asText()).isEqualTo("lost");
@@ -39,7 +39,7 @@ class LostRunSweeperTest extends ApiTest {
     TestOrg org = newOrg();
     String runId = "run_lost" + System.nanoTime();
     runs.insert(new RunRepository.NewRun(runId, org.id(), null, "flw_x", "qa-raw", null, "draft", "h", null,
-        "agent_chat", Map.of("question", "hi"), null, "run/" + org.code() + "/qa-raw/" + runId));
+        "agent_chat", Map.of("question", "hi"), null, "run/" + org.code() + "/qa-raw/" + runId, false));
     credits.hold(org.id(), runId);
     assertThat(http.get("/api/v1/credits", org.token()).json().path("balance").asText()).isEqualTo("9.5");
 

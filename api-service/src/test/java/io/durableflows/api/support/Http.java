@@ -54,6 +54,18 @@ public final class Http {
     return send(builder(path, token).header("Content-Type", "application/json").POST(publisher(body)));
   }
 
+  /** A POST with extra headers ({@code Prefer}, {@code Idempotency-Key}...). */
+  public Response post(String path, String token, Object body, java.util.Map<String, String> headers) {
+    HttpRequest.Builder b = builder(path, token).header("Content-Type", "application/json").POST(publisher(body));
+    headers.forEach(b::header);
+    return send(b);
+  }
+
+  public Response delete(String path, String token, Object body) {
+    return send(builder(path, token).header("Content-Type", "application/json")
+        .method("DELETE", publisher(body)));
+  }
+
   public Response put(String path, String token, Object body) {
     return send(builder(path, token).header("Content-Type", "application/json").PUT(publisher(body)));
   }

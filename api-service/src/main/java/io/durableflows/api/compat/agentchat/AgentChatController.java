@@ -7,7 +7,9 @@ import io.durableflows.api.credits.CreditService;
 import io.durableflows.api.errors.ApiException;
 import io.durableflows.api.flows.FlowService;
 import io.durableflows.api.flows.ResolvedFlow;
+import io.durableflows.api.runs.Idempotency;
 import io.durableflows.api.runs.RunRecord;
+import io.durableflows.api.runs.RunResponses;
 import io.durableflows.api.runs.RunRepository;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.CompletedRun;
@@ -16,6 +18,7 @@ import io.durableflows.api.runs.RunService.RunCommand;
 import io.durableflows.api.runs.RunService.StartedRun;
 import io.durableflows.api.streams.EventStreams;
 import io.durableflows.api.streams.EventStreams.OnDisconnect;
+import io.durableflows.api.support.AsyncRequests;
 import io.durableflows.api.support.Json;
 import io.durableflows.workflows.flow.InputSchema;
 import jakarta.servlet.http.HttpServletRequest;
@@ -25,6 +28,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -99,21 +103,26 @@ class AgentChatController {
     RunCommand command = new RunCommand(agent.flowId(), agent.version(), input, Map.of("user_text", turn.text()),
         null, session, CHANNEL, turn.stream());
     PreparedRun prepared = runs.prepare(caller, agent, command);
-    BigDecimal balance = credits.hold(caller.orgId(), prepared.runId());
-    Supplier<StartedRun> launch = () -> {
-      try {
-        return runs.launch(caller, prepared);
-      } catch (ApiException e) {
-        credits.release(caller.orgId(), prepared.runId());
-        throw new ApiException(HttpStatus.BAD_GATEWAY, "auto_redeploy_failed",
-            "the agent's run could not be started: " + e.getMessage(), Map.of("run_id", prepared.runId()));
-      }
-    };
+    Idempotency idempotency = Idempotency.of(request, body);
+    boolean async = AsyncRequests.requested(request);
     HttpHeaders headers = EventStreams.headers();
-    headers.set("x-flow-balance", CreditService.format(balance));
     headers.set("x-flow-precharge", CreditService.format(credits.precharge()));
+    // A retry of a turn that already started holds no credits again: it follows that turn.
+    Optional<StartedRun> earlier = runs.earlier(caller, prepared, idempotency);
+    Supplier<StartedRun> launch;
+    if (earlier.isPresent()) {
+      headers.set("x-flow-balance", CreditService.format(credits.balance(caller.orgId())));
+      launch = earlier::get;
+    } else {
+      headers.set("x-flow-balance", CreditService.format(credits.hold(caller.orgId(), prepared.runId())));
+      launch = () -> launch(caller, prepared, idempotency);
+    }
+    if (async) {
+      StartedRun started = launch.get();
+      return RunResponses.accepted(runRecords.find(caller.orgId(), started.runId()).orElseThrow(), Map.of());
+    }
     if (turn.stream()) {
-      var run = streams.listenAndLaunch(caller.orgId(), prepared, launch::get);
+      var run = streams.listenAndLaunch(caller.orgId(), prepared, launch);
       streams.stream(response, run,
           new AgentChatFormat(json, () -> CreditService.format(credits.balance(caller.orgId()))), headers,
           turn.onDisconnect());
@@ -123,12 +132,30 @@ class AgentChatController {
     CompletedRun done = runs.await(started);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("content", done.result().text());
-    out.put("tools", List.of());
+    out.put("tools", done.result().steps().stream().map(step -> step.get("tool")).toList());
     out.put("flow_balance_remaining", CreditService.format(credits.balance(caller.orgId())));
     headers.remove(HttpHeaders.CACHE_CONTROL);
     headers.remove("X-Accel-Buffering");
     headers.set("X-Run-Id", started.runId());
     return ResponseEntity.ok().headers(headers).body(out);
+  }
+
+  /**
+   * Starts a held turn. Its hold is released when the start fails, or when the Idempotency-Key turns out to name a
+   * turn a concurrent retry started first (that turn holds its own).
+   */
+  private StartedRun launch(Caller caller, PreparedRun prepared, Idempotency idempotency) {
+    StartedRun started;
+    try {
+      started = runs.launch(caller, prepared, idempotency);
+    } catch (ApiException e) {
+      credits.release(caller.orgId(), prepared.runId());
+      if (e.status() == HttpStatus.UNPROCESSABLE_CONTENT) throw e;
+      throw new ApiException(HttpStatus.BAD_GATEWAY, "auto_redeploy_failed",
+          "the agent's run could not be started: " + e.getMessage(), Map.of("run_id", prepared.runId()));
+    }
+    if (started.replayed()) credits.release(caller.orgId(), prepared.runId());
+    return started;
   }
 
   /** A published flow of the caller's org: 410 when it was deleted, 404 when unknown or never published. */

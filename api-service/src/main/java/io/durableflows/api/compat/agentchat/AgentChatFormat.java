@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Reference 003's SSE: {@code status} (thinking, tool_start, tool_done), {@code message} (a JSON string per token
+ * Reference 003's SSE: {@code status} (thinking, tool_start, tool_done; awaiting_approval and awaiting_input while
+ * the turn waits for a person, with what to answer and where), {@code message} (a JSON string per token
  * delta), {@code ui_blocks}, {@code done} (final text and tool list) and last {@code flow_meta} with the balance
  * after the run's cost was settled. A failed run ends with {@code error} then {@code flow_meta}.
  */
@@ -46,6 +47,18 @@ final class AgentChatFormat implements EventFormat {
         if (data.get("ui_blocks") != null) {
           EventFormat.sse(out, "ui_blocks", null, json.write(Map.of("tool", tool, "blocks", data.get("ui_blocks"))));
         }
+      }
+      case RunEvent.APPROVAL_REQUIRED, RunEvent.QUESTION -> {
+        Map<String, Object> waiting = new LinkedHashMap<>();
+        waiting.put("state", RunEvent.QUESTION.equals(event.type()) ? "awaiting_input" : "awaiting_approval");
+        waiting.putAll(data);
+        EventFormat.sse(out, "status", null, json.write(waiting));
+      }
+      case RunEvent.APPROVAL_RESOLVED, RunEvent.QUESTION_ANSWERED -> {
+        Map<String, Object> resumed = new LinkedHashMap<>();
+        resumed.put("state", "thinking");
+        resumed.putAll(data);
+        EventFormat.sse(out, "status", null, json.write(resumed));
       }
       case RunEvent.ERROR -> {
         Map<String, Object> error = new LinkedHashMap<>();

@@ -5,15 +5,19 @@ import io.durableflows.api.compat.ChatInputs;
 import io.durableflows.api.errors.ApiException;
 import io.durableflows.api.flows.FlowService;
 import io.durableflows.api.flows.ResolvedFlow;
+import io.durableflows.api.runs.Idempotency;
+import io.durableflows.api.runs.RunResponses;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.CompletedRun;
 import io.durableflows.api.runs.RunService.RunCommand;
 import io.durableflows.api.streams.EventStreams;
 import io.durableflows.api.streams.EventStreams.OnDisconnect;
+import io.durableflows.api.support.AsyncRequests;
 import io.durableflows.api.support.Json;
 import io.durableflows.workflows.flow.InputSchema;
 import io.durableflows.workflows.run.ChatCompletions;
 import io.durableflows.workflows.run.RunResult;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -46,18 +50,27 @@ class FlowApiController {
   /** {@code on_disconnect}: "continue" (default) or "cancel" the run when a streaming client goes away. */
   record RunBody(Map<String, Object> input, Boolean stream, Map<String, Object> metadata, String on_disconnect) {}
 
+  /**
+   * {@code Prefer: respond-async} (or {@code ?async=true}) answers 202 at once with where to follow the run; an
+   * {@code Idempotency-Key} makes a retried request get the run the first one started.
+   */
   @PostMapping("/run")
   ResponseEntity<?> run(Caller caller, @PathVariable String orgCode, @PathVariable String slug,
-      @RequestBody RunBody body, HttpServletResponse response) {
+      @RequestBody RunBody body, HttpServletRequest request, HttpServletResponse response) {
     RunCommand command = command(caller, orgCode, slug, body);
+    Idempotency idempotency = Idempotency.of(request, body);
+    if (AsyncRequests.requested(request)) {
+      return RunResponses.accepted(
+          runs.startInBackground(caller, flows.resolve(caller.orgId(), slug, null), command, idempotency), Map.of());
+    }
     if (Boolean.TRUE.equals(body.stream())) {
       OnDisconnect onDisconnect = OnDisconnect.parse(body.on_disconnect(), "on_disconnect");
-      var run = streams.startStreamed(caller, flows.resolve(caller.orgId(), slug, null), command);
+      var run = streams.startStreamed(caller, flows.resolve(caller.orgId(), slug, null), command, idempotency);
       streams.stream(response, run, new FlowApiFormats.JsonLines(json, run.runId()), EventStreams.headers(),
           onDisconnect);
       return null;
     }
-    CompletedRun run = runs.runAndWait(caller, command);
+    CompletedRun run = runs.runAndWait(caller, command, idempotency);
     RunResult result = run.result();
     if ("raw".equals(result.shape())) {
       return ResponseEntity.ok().contentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8))
@@ -69,12 +82,18 @@ class FlowApiController {
 
   /** {@code /run/stream}: the same run, streamed as server-sent events (reference 000). */
   @PostMapping("/run/stream")
-  void runStream(Caller caller, @PathVariable String orgCode, @PathVariable String slug, @RequestBody RunBody body,
-      HttpServletResponse response) {
+  ResponseEntity<?> runStream(Caller caller, @PathVariable String orgCode, @PathVariable String slug,
+      @RequestBody RunBody body, HttpServletRequest request, HttpServletResponse response) {
     RunCommand command = command(caller, orgCode, slug, body);
+    Idempotency idempotency = Idempotency.of(request, body);
+    ResolvedFlow flow = flows.resolve(caller.orgId(), slug, null);
+    if (AsyncRequests.requested(request)) {
+      return RunResponses.accepted(runs.startInBackground(caller, flow, command, idempotency), Map.of());
+    }
     OnDisconnect onDisconnect = OnDisconnect.parse(body.on_disconnect(), "on_disconnect");
-    var run = streams.startStreamed(caller, flows.resolve(caller.orgId(), slug, null), command);
+    var run = streams.startStreamed(caller, flow, command, idempotency);
     streams.stream(response, run, new FlowApiFormats.Sse(json), EventStreams.headers(), onDisconnect);
+    return null;
   }
 
   private static RunCommand command(Caller caller, String orgCode, String slug, RunBody body) {
@@ -91,7 +110,7 @@ class FlowApiController {
 
   @PostMapping("/chat/completions")
   ResponseEntity<?> chatCompletions(Caller caller, @PathVariable String orgCode, @PathVariable String slug,
-      @RequestBody ChatRequest body, HttpServletResponse response) {
+      @RequestBody ChatRequest body, HttpServletRequest request, HttpServletResponse response) {
     caller.requireOrg(orgCode);
     if (body.messages() == null || body.messages().isEmpty()) {
       throw ApiException.badRequest("invalid_request", "messages is required: a non-empty array");
@@ -101,18 +120,22 @@ class FlowApiController {
     ResolvedFlow flow = flows.resolve(caller.orgId(), slug, null);
     Map<String, Object> input = ChatInputs.mapInput(InputSchema.of(flow.definition()), body.messages(), userText);
     RunCommand command = new RunCommand(slug, null, input, null, null, null, "openai");
+    Idempotency idempotency = Idempotency.of(request, body);
+    if (AsyncRequests.requested(request)) {
+      return RunResponses.accepted(runs.startInBackground(caller, flow, command, idempotency), Map.of());
+    }
     if (Boolean.TRUE.equals(body.stream())) {
       OnDisconnect onDisconnect = OnDisconnect.parse(body.on_disconnect(), "on_disconnect");
       boolean includeUsage = body.stream_options() != null
           && Boolean.TRUE.equals(body.stream_options().get("include_usage"));
-      var run = streams.startStreamed(caller, flow, command);
+      var run = streams.startStreamed(caller, flow, command, idempotency);
       String model = body.model() == null || body.model().isBlank() ? slug : body.model();
       var format = new FlowApiFormats.OpenAiChunks(json, "flowrun_" + run.runId(), Instant.now().getEpochSecond(),
           model, includeUsage);
       streams.stream(response, run, format, EventStreams.headers(), onDisconnect);
       return null;
     }
-    CompletedRun run = runs.runAndWait(caller, flow, command);
+    CompletedRun run = runs.runAndWait(caller, flow, command, idempotency);
     RunResult result = run.result();
     Object completion = "openai_chat_completion".equals(result.shape())
         ? result.output()

@@ -2,6 +2,7 @@ package io.durableflows.api.compat.flowapi;
 
 import io.durableflows.api.streams.AnswerTracker;
 import io.durableflows.api.streams.EventFormat;
+import io.durableflows.api.streams.PauseEvents;
 import io.durableflows.api.support.Json;
 import io.durableflows.workflows.events.RunEvent;
 import java.io.IOException;
@@ -29,6 +30,14 @@ final class FlowApiFormats {
     public void event(RunEvent event, Writer out) throws IOException {
       String text = answer.delta(event);
       if (text != null) content(out, text);
+      Map<String, Object> pause = PauseEvents.of(event);
+      if (pause != null) {
+        // An empty delta keeps clients that read choices[0].delta.content working while the run waits.
+        Map<String, Object> chunk = new LinkedHashMap<>();
+        chunk.put("choices", List.of(Map.of("delta", Map.of())));
+        chunk.put("run_event", pause);
+        EventFormat.sse(out, null, null, json.write(chunk));
+      }
       switch (event.type()) {
         case RunEvent.USAGE -> usage = event.data();
         case RunEvent.ERROR -> EventFormat.sse(out, null, null, json.write(Map.of("error", error(event))));
@@ -87,6 +96,8 @@ final class FlowApiFormats {
     public void event(RunEvent event, Writer out) throws IOException {
       String text = answer.delta(event);
       if (text != null) line(out, delta(text));
+      Map<String, Object> pause = PauseEvents.of(event);
+      if (pause != null) line(out, pause);
       switch (event.type()) {
         case RunEvent.USAGE -> usage = event.data();
         case RunEvent.ERROR -> {
@@ -164,6 +175,13 @@ final class FlowApiFormats {
       }
       String text = answer.delta(event);
       if (text != null) chunk(out, Map.of("content", text), null);
+      Map<String, Object> pause = PauseEvents.of(event);
+      if (pause != null) {
+        // OpenAI clients ignore fields they do not know: an empty delta carries why the run pauses.
+        Map<String, Object> chunk = chunk(Map.of(), null);
+        chunk.put("run_event", pause);
+        EventFormat.sse(out, null, null, json.write(chunk));
+      }
       switch (event.type()) {
         case RunEvent.USAGE -> usage = event.data();
         case RunEvent.ERROR -> {
@@ -202,6 +220,10 @@ final class FlowApiFormats {
     }
 
     private void chunk(Writer out, Map<String, Object> delta, String finishReason) throws IOException {
+      EventFormat.sse(out, null, null, json.write(chunk(delta, finishReason)));
+    }
+
+    private Map<String, Object> chunk(Map<String, Object> delta, String finishReason) {
       Map<String, Object> choice = new LinkedHashMap<>();
       choice.put("index", 0);
       choice.put("delta", delta);
@@ -209,7 +231,7 @@ final class FlowApiFormats {
       choice.put("finish_reason", finishReason);
       Map<String, Object> chunk = envelope();
       chunk.put("choices", List.of(choice));
-      EventFormat.sse(out, null, null, json.write(chunk));
+      return chunk;
     }
 
     @Override

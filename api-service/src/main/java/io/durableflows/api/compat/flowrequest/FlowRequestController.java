@@ -6,15 +6,19 @@ import io.durableflows.api.flows.FlowRecord;
 import io.durableflows.api.flows.FlowService;
 import io.durableflows.api.projects.Project;
 import io.durableflows.api.projects.ProjectService;
+import io.durableflows.api.runs.Idempotency;
 import io.durableflows.api.runs.RunRecord;
+import io.durableflows.api.runs.RunResponses;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.CompletedRun;
 import io.durableflows.api.runs.RunService.RunCommand;
 import io.durableflows.api.streams.EventStreams;
 import io.durableflows.api.streams.EventStreams.OnDisconnect;
 import io.durableflows.api.streams.NativeEventFormat;
+import io.durableflows.api.support.AsyncRequests;
 import io.durableflows.api.support.Json;
 import io.durableflows.workflows.run.RunResult;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -53,7 +57,8 @@ class FlowRequestController {
 
   @PostMapping("/api/v1/accounts/{accountId}/projects/{projectId}/flows/{flowId}/run")
   ResponseEntity<?> run(Caller caller, @PathVariable String accountId, @PathVariable String projectId,
-      @PathVariable String flowId, @RequestBody Map<String, Object> request, HttpServletResponse response) {
+      @PathVariable String flowId, @RequestBody Map<String, Object> request, HttpServletRequest http,
+      HttpServletResponse response) {
     caller.requireOrg(accountId);
     Project project = projects.require(caller.orgId(), projectId);
     FlowRecord flow = flows.find(caller.orgId(), flowId)
@@ -65,15 +70,26 @@ class FlowRequestController {
     String sessionId = options.sessionId() == null ? UUID.randomUUID().toString() : options.sessionId();
     RunCommand command =
         new RunCommand(flow.id(), options.version(), body, null, options.override(), sessionId, "flow_request");
+    Idempotency idempotency = Idempotency.of(http, request);
+    if (AsyncRequests.requested(http)) {
+      RunRecord started = runs.startInBackground(caller, flows.resolve(caller.orgId(), flow.id(), options.version()),
+          command, idempotency);
+      Map<String, Object> extra = new LinkedHashMap<>();
+      extra.put("id", started.id());
+      extra.put("flow_id", flow.id());
+      extra.put("flow_session_id", started.flowSessionId());
+      return RunResponses.accepted(started, extra);
+    }
     if (options.stream().equals("http")) {
       // The run's event log as server-sent events: the same format as GET /api/v1/runs/{id}/events.
-      var run = streams.startStreamed(caller, flows.resolve(caller.orgId(), flow.id(), options.version()), command);
+      var run = streams.startStreamed(caller, flows.resolve(caller.orgId(), flow.id(), options.version()), command,
+          idempotency);
       HttpHeaders headers = EventStreams.headers();
       headers.set("X-Flow-Session-Id", sessionId);
       streams.stream(response, run, new NativeEventFormat(json), headers, options.onDisconnect());
       return null;
     }
-    CompletedRun run = runs.runAndWait(caller, command);
+    CompletedRun run = runs.runAndWait(caller, command, idempotency);
     return ResponseEntity.ok(response(runs.record(caller, run), run.result(), flow, project, body, options, accountId));
   }
 
