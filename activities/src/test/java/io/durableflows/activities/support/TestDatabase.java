@@ -22,7 +22,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  * keys and ids of their own.
  */
 public final class TestDatabase {
-  public static final String NAME = "durableflows_activities_test";
+  public static final String NAME =
+      System.getenv().getOrDefault("DF_TEST_DATABASE", "durableflows") + "_activities_test";
   private static final String SERVER =
       System.getenv().getOrDefault("DF_TEST_POSTGRES", "jdbc:postgresql://127.0.0.1:5432/");
   private static final Path MIGRATIONS = Path.of("../api-service/src/main/resources/db/migration");

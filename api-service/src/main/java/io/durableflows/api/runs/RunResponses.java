@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -13,6 +15,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * 202 answers about runs that go on without the caller: started in the background ({@code Prefer:
  * respond-async}), or paused for a person during a synchronous call. Both say where to follow the run.
  */
+// Before the catch-all error handler, which would take this for an unexpected error.
+@Order(Ordered.HIGHEST_PRECEDENCE)
 @RestControllerAdvice
 public class RunResponses {
   private final RunRepository runs;

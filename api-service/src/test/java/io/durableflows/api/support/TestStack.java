@@ -14,7 +14,8 @@ import java.sql.SQLException;
  * stub. Tests isolate by creating their own organization, so they share all three.
  */
 public final class TestStack {
-  public static final String DATABASE = "durableflows_test";
+  /** DF_TEST_DATABASE lets two checkouts run their API tests at once on one PostgreSQL server. */
+  public static final String DATABASE = System.getenv().getOrDefault("DF_TEST_DATABASE", "durableflows_test");
   private static final String SERVER = System.getenv().getOrDefault("DF_TEST_POSTGRES", "jdbc:postgresql://127.0.0.1:5432/");
   private static int temporalPort;
   private static OpenAiStubServer stub;
