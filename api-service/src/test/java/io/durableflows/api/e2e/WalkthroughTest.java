@@ -46,5 +46,11 @@ class WalkthroughTest extends ApiTest {
     assertThat(output).contains("id: 4\nevent: ").contains("event: done");
     assertThat(output).contains("event: message").contains("event: flow_meta");
     assertThat(output).contains("\"flow_balance_remaining\"").contains("\"ledger\"");
+    assertThat(output).contains("\"slug\":\"approval-demo\"").contains("\"slug\":\"question-demo\"");
+    assertThat(output).contains("\"status\":\"approved\"").contains("\"name\":\"alice@acme.example\"");
+    assertThat(output).contains("Offline answer to \\\"May I deploy on Friday?\\\"");
+    assertThat(output).contains("\"status\":\"waiting\"").contains("\"answer_type\":\"choice\"");
+    assertThat(output).contains("\"status\":\"answered\"").contains("Explain tides in one sentence.");
+    assertThat(output).contains("\"call_id\":\"run_").contains("\"cancelled\":true");
   }
 }
