@@ -299,7 +299,8 @@ final class FlowInterpreter {
     fields.put("arguments", arguments);
     fields.put("status", approval == null ? "not_required" : approval.status());
     context.put(node.id(), new NodeOutput(result.output(), fields));
-    if (approval != null) branches.put(node.id(), "approved");
+    // The tool ran, with or without asking: its denied branch is not taken either way.
+    branches.put(node.id(), "approved");
     steps.add(step(node, tool, arguments, result, approval));
     remember(node, result.text());
     return result.text();
@@ -384,8 +385,15 @@ final class FlowInterpreter {
     return preds.isEmpty() ? lastNode : preds.get(0);
   }
 
-  /** The first predecessor of the output that ran (on a branch, not every one does); else the last node run. */
+  /**
+   * The first predecessor of the output that ran over an edge on the branch it took (on a branch, not every one
+   * does: a denied approval or tool that also leads straight to the output gives way to its denied branch); else
+   * the first predecessor that ran; else the last node run.
+   */
   private String defaultSource(FlowNode output) {
+    for (FlowEdge edge : graph.edgesInto(output.id())) {
+      if (context.containsKey(edge.source()) && onTakenBranch(edge)) return edge.source();
+    }
     for (String pred : graph.predecessors(output.id())) {
       if (context.containsKey(pred)) return pred;
     }

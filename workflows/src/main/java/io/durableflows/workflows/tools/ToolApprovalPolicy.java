@@ -66,6 +66,11 @@ public record ToolApprovalPolicy(String mode, List<Rule> rules, boolean matchAll
       problems.add(where + " must be an object {argument, operator, value}");
       return;
     }
+    for (Object key : rule.keySet()) {
+      if (!Set.of("argument", "operator", "value").contains(key)) {
+        problems.add(where + ": '" + key + "' is not a rule property");
+      }
+    }
     if (!(rule.get("argument") instanceof String a) || a.isBlank()) {
       problems.add(where + ".argument must name an argument (a dot path)");
     }

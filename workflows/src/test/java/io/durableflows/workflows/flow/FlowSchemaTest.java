@@ -83,6 +83,40 @@ class FlowSchemaTest {
   }
 
   @Test
+  void schema_toolNames_matchTheBuiltInTools() {
+    assertThat(enumOf(schemaDocument.at("/$defs/toolData/properties/tool")))
+        .isEqualTo(new TreeSet<>(io.durableflows.workflows.tools.BuiltInTools.names()));
+  }
+
+  @Test
+  void schema_approvalRuleOperators_matchThePolicyOperators() {
+    assertThat(enumOf(schemaDocument.at("/$defs/approvalPolicy/oneOf/1/properties/rules/items/properties/operator")))
+        .isEqualTo(new TreeSet<>(io.durableflows.workflows.tools.ToolApprovalPolicy.OPERATORS));
+  }
+
+  @Test
+  void schema_decisions_matchTheValidatorsDecisions() {
+    assertThat(enumOf(schemaDocument.at("/$defs/decision"))).isEqualTo(new TreeSet<>(FlowValidator.DECISIONS));
+  }
+
+  @Test
+  void schema_answerTypes_matchTheQuestionAnswerTypes() {
+    assertThat(enumOf(schemaDocument.at("/$defs/questionData/properties/answerType")))
+        .isEqualTo(new TreeSet<>(io.durableflows.workflows.hitl.HumanRequests.ANSWER_TYPES));
+  }
+
+  @Test
+  void schema_longestTimeoutInSeconds_isTheValidatorsMaximum() {
+    assertThat(schemaDocument.at("/$defs/timeout/maximum").asLong()).isEqualTo(FlowValidator.MAX_TIMEOUT.toSeconds());
+  }
+
+  @Test
+  void schema_toolArgumentsTextPattern_isOneTemplatePlaceholder() {
+    assertThat(schemaDocument.at("/$defs/toolData/properties/arguments/pattern").asText())
+        .isEqualTo("^" + Templates.PLACEHOLDER.pattern() + "$");
+  }
+
+  @Test
   void schema_slugPattern_isTheValidatorsPattern() {
     assertThat(schemaDocument.at("/properties/slug/pattern").asText()).isEqualTo(FlowValidator.SLUG.pattern());
   }
@@ -117,6 +151,50 @@ class FlowSchemaTest {
     tpl.put("id", "tpl").put("type", "template");
     doc.withArray("edges").addObject().put("id", "e-tpl").put("source", "tpl").put("target", "output");
     return tpl.putObject("data");
+  }
+
+  /** Edge {@code i} of the document. */
+  private static ObjectNode edge(ObjectNode doc, int i) {
+    return (ObjectNode) doc.withArray("edges").get(i);
+  }
+
+  /** The data of the node with this id. */
+  private static ObjectNode dataOf(ObjectNode doc, String id) {
+    for (JsonNode node : doc.withArray("nodes")) {
+      if (node.path("id").asText().equals(id)) return (ObjectNode) node.get("data");
+    }
+    throw new IllegalArgumentException("no node " + id);
+  }
+
+  /** A new single rule as the approval policy of node calc, for the caller to fill in. */
+  private static ObjectNode rule(ObjectNode doc) {
+    return dataOf(doc, "calc").putObject("approval").putArray("rules").addObject();
+  }
+
+  /** Replaces the document (qa-raw) by another one, then edits it. */
+  private static Consumer<ObjectNode> fromJson(String json, Consumer<ObjectNode> edit) {
+    return doc -> {
+      try {
+        doc.removeAll();
+        doc.setAll((ObjectNode) JSON.readTree(json));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      edit.accept(doc);
+    };
+  }
+
+  /** Replaces the document (qa-raw) by a shipped example, then edits it. */
+  private static Consumer<ObjectNode> from(String example, Consumer<ObjectNode> edit) {
+    return doc -> {
+      try {
+        doc.removeAll();
+        doc.setAll((ObjectNode) JSON.readTree(TestFlows.EXAMPLES.resolve(example + ".json").toFile()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      edit.accept(doc);
+    };
   }
 
   private static Set<ValidationMessage> schemaErrors(JsonNode doc) {
@@ -173,7 +251,69 @@ class FlowSchemaTest {
         Arguments.of("object variable with object default", (Consumer<ObjectNode>) doc -> {
           ObjectNode v = variable(doc);
           v.put("type", "object").putObject("default").put("k", 1);
-        }));
+        }),
+        Arguments.of("any handle on an edge leaving an llm node", (Consumer<ObjectNode>) doc ->
+            edge(doc, 1).put("sourceHandle", "out-1")),
+        // approval nodes
+        Arguments.of("approval example", from("approval-demo", doc -> {})),
+        Arguments.of("approval without timeout or decision", from("approval-demo", doc -> {
+          dataOf(doc, "review").remove("timeout");
+          dataOf(doc, "review").remove("timeoutDecision");
+        })),
+        Arguments.of("approval timing out into approve", from("approval-demo", doc ->
+            dataOf(doc, "review").put("timeoutDecision", "approve"))),
+        Arguments.of("approval timeout in seconds", from("approval-demo", doc ->
+            dataOf(doc, "review").put("timeout", 3600))),
+        Arguments.of("approval timeout of 365 days in seconds", from("approval-demo", doc ->
+            dataOf(doc, "review").put("timeout", 31_536_000))),
+        Arguments.of("approval timeout in ISO-8601", from("approval-demo", doc ->
+            dataOf(doc, "review").put("timeout", "PT2H"))),
+        Arguments.of("approval with a label", from("approval-demo", doc ->
+            dataOf(doc, "review").put("label", "Reviewer"))),
+        Arguments.of("approval edge without handle", from("approval-demo", doc -> edge(doc, 1).remove("sourceHandle"))),
+        Arguments.of("approval edge with null handle", from("approval-demo", doc -> edge(doc, 1).putNull("sourceHandle"))),
+        Arguments.of("denied branch to a template", fromJson(TestFlows.DENIED_BRANCH_JSON, doc -> {})),
+        // question nodes
+        Arguments.of("choice question example", from("question-demo", doc -> {})),
+        Arguments.of("text question", from("question-demo", doc -> {
+          dataOf(doc, "depth").remove("answerType");
+          dataOf(doc, "depth").remove("choices");
+        })),
+        Arguments.of("text question without timeout answer", from("question-demo", doc -> {
+          dataOf(doc, "depth").put("answerType", "text").remove("choices");
+          dataOf(doc, "depth").remove("timeoutAnswer");
+          dataOf(doc, "depth").remove("timeout");
+        })),
+        Arguments.of("json question", fromJson(TestFlows.JSON_QUESTION_JSON, doc -> {})),
+        Arguments.of("json question with timeout answer", fromJson(TestFlows.JSON_QUESTION_JSON, doc ->
+            dataOf(doc, "plan").put("timeout", "10m").putObject("timeoutAnswer").put("steps", 3))),
+        // tool nodes
+        Arguments.of("tool needing approval", fromJson(TestFlows.CALCULATOR_JSON, doc -> {})),
+        Arguments.of("tool never needing approval", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").put("approval", "never"))),
+        Arguments.of("tool without approval policy", fromJson(TestFlows.CALCULATOR_JSON, doc -> {
+          dataOf(doc, "calc").remove("approval");
+          dataOf(doc, "calc").remove("approvalMessage");
+        })),
+        Arguments.of("tool with approval mode always", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").putObject("approval").put("mode", "always"))),
+        Arguments.of("tool with approval rules", fromJson(TestFlows.CALCULATOR_JSON, doc -> {
+          ObjectNode policy = dataOf(doc, "calc").putObject("approval").put("match", "all");
+          ArrayNode rules = policy.putArray("rules");
+          rules.addObject().put("argument", "expression").put("operator", "matches").put("value", "\\d{6,}");
+          rules.addObject().put("argument", "expression").put("operator", "exists");
+          rules.addObject().put("argument", "limits.0").put("operator", "gt").put("value", 100);
+          rules.addObject().put("argument", "currency").put("operator", "not_in").putArray("value").add("EUR");
+        })),
+        Arguments.of("tool arguments from one placeholder", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").put("arguments", "{{ input.expression }}"))),
+        Arguments.of("tool with timeout and timeout decision", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").put("timeout", "30m").put("timeoutDecision", "approve"))),
+        Arguments.of("tool without arguments", fromJson(TestFlows.CALCULATOR_JSON, doc -> {
+          dataOf(doc, "calc").put("tool", "current_time").remove("arguments");
+        })),
+        Arguments.of("tool with denied edge", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            edge(doc, 1).put("sourceHandle", "denied"))));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -239,7 +379,91 @@ class FlowSchemaTest {
         Arguments.of("input without variables", (Consumer<ObjectNode>) doc -> {
           data(doc, 0).remove("variables");
           data(doc, 1).put("prompt", "hi").remove("systemPrompt");
-        }));
+        }),
+        // approval nodes
+        Arguments.of("approval without message", from("approval-demo", doc -> dataOf(doc, "review").remove("message"))),
+        Arguments.of("approval with blank message", from("approval-demo", doc ->
+            dataOf(doc, "review").put("message", "  "))),
+        Arguments.of("approval with unknown timeout decision", from("approval-demo", doc ->
+            dataOf(doc, "review").put("timeoutDecision", "maybe"))),
+        Arguments.of("approval timeout of 0 seconds", from("approval-demo", doc ->
+            dataOf(doc, "review").put("timeout", 0))),
+        Arguments.of("approval with negative timeout", from("approval-demo", doc ->
+            dataOf(doc, "review").put("timeout", -60))),
+        Arguments.of("approval timeout over 365 days in seconds", from("approval-demo", doc ->
+            dataOf(doc, "review").put("timeout", 31_536_001))),
+        Arguments.of("approval timeout as boolean", from("approval-demo", doc ->
+            dataOf(doc, "review").put("timeout", true))),
+        Arguments.of("question property on an approval", from("approval-demo", doc ->
+            dataOf(doc, "review").put("question", "?"))),
+        // question nodes
+        Arguments.of("question without question", from("question-demo", doc -> dataOf(doc, "depth").remove("question"))),
+        Arguments.of("unknown answer type", from("question-demo", doc -> dataOf(doc, "depth").put("answerType", "number"))),
+        Arguments.of("choice question without choices", from("question-demo", doc -> {
+          dataOf(doc, "depth").remove("choices");
+          dataOf(doc, "depth").remove("timeoutAnswer");
+        })),
+        Arguments.of("duplicate choices", from("question-demo", doc -> {
+          dataOf(doc, "depth").putArray("choices").add("short").add("short");
+          dataOf(doc, "depth").put("timeoutAnswer", "short");
+        })),
+        Arguments.of("one choice", from("question-demo", doc -> {
+          dataOf(doc, "depth").putArray("choices").add("short");
+          dataOf(doc, "depth").put("timeoutAnswer", "short");
+        })),
+        Arguments.of("blank choice", from("question-demo", doc -> dataOf(doc, "depth").withArray("choices").add(" "))),
+        Arguments.of("choices on a text question", from("question-demo", doc ->
+            dataOf(doc, "depth").put("answerType", "text"))),
+        Arguments.of("choices without answer type", from("question-demo", doc ->
+            dataOf(doc, "depth").remove("answerType"))),
+        Arguments.of("schema on a choice question", from("question-demo", doc ->
+            dataOf(doc, "depth").putObject("schema").put("type", "string"))),
+        Arguments.of("json question without schema", fromJson(TestFlows.JSON_QUESTION_JSON, doc ->
+            dataOf(doc, "plan").remove("schema"))),
+        Arguments.of("json question with a boolean schema", fromJson(TestFlows.JSON_QUESTION_JSON, doc ->
+            dataOf(doc, "plan").put("schema", true))),
+        Arguments.of("timeout decision on a question", from("question-demo", doc ->
+            dataOf(doc, "depth").put("timeoutDecision", "approve"))),
+        // tool nodes
+        Arguments.of("unknown tool", fromJson(TestFlows.CALCULATOR_JSON, doc -> dataOf(doc, "calc").put("tool", "shell"))),
+        Arguments.of("tool node without tool", fromJson(TestFlows.CALCULATOR_JSON, doc -> dataOf(doc, "calc").remove("tool"))),
+        Arguments.of("tool arguments as array", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").putArray("arguments").add("1+1"))),
+        Arguments.of("tool arguments as number", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").put("arguments", 2))),
+        Arguments.of("tool arguments as plain text", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").put("arguments", "1+1"))),
+        Arguments.of("tool arguments as text around a placeholder", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").put("arguments", "{{input.expression}} please"))),
+        Arguments.of("unknown approval word", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").put("approval", "sometimes"))),
+        Arguments.of("approval policy without rules", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").putObject("approval").put("match", "any"))),
+        Arguments.of("approval policy with empty rules", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").putObject("approval").putArray("rules"))),
+        Arguments.of("approval rule with unknown operator", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            rule(doc).put("argument", "expression").put("operator", "like").put("value", "x"))),
+        Arguments.of("approval rule without value", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            rule(doc).put("argument", "expression").put("operator", "equals"))),
+        Arguments.of("approval rule with null value", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            rule(doc).put("argument", "expression").put("operator", "equals").putNull("value"))),
+        Arguments.of("approval rule comparing with text", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            rule(doc).put("argument", "amount").put("operator", "gt").put("value", "100"))),
+        Arguments.of("approval rule in without array", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            rule(doc).put("argument", "currency").put("operator", "in").put("value", "EUR"))),
+        Arguments.of("approval rule without argument", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            rule(doc).put("operator", "exists"))),
+        Arguments.of("approval rule with unknown property", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            rule(doc).put("argument", "expression").put("operator", "exists").put("note", "why"))),
+        Arguments.of("approval policy with unknown match", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            rule(doc).put("argument", "expression").put("operator", "exists"))
+            .andThen(doc -> ((ObjectNode) dataOf(doc, "calc").get("approval")).put("match", "most"))),
+        Arguments.of("approval message not a string", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").putArray("approvalMessage").add("Compute?"))),
+        Arguments.of("tool with unknown timeout decision", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").put("timeoutDecision", "later"))),
+        Arguments.of("approval property on a tool", fromJson(TestFlows.CALCULATOR_JSON, doc ->
+            dataOf(doc, "calc").put("message", "Compute?"))));
   }
 
   @ParameterizedTest(name = "{0}")

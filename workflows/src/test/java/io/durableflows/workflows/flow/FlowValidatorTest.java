@@ -460,4 +460,414 @@ class FlowValidatorTest {
     assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
         .containsExactly(tuple("output", "data.source"));
   }
+
+  // ------------------------------------------------------------------------------------------ approval nodes
+
+  /** input -> review (approval: message, context, 24h, deny) -> answer (llm, approved branch) -> output. */
+  private static final FlowDefinition APPROVAL = example("approval-demo");
+  /** input -> depth (question: choice of three, 1h, timeoutAnswer "a short paragraph") -> explain (llm) -> output. */
+  private static final FlowDefinition QUESTION = example("question-demo");
+  /** input -> calc (tool calculator, approval always) -> output. */
+  private static final FlowDefinition TOOL = TestFlows.calculator();
+
+  @ParameterizedTest
+  @ValueSource(strings = {"approval-demo", "question-demo"})
+  void validate_withHumanInTheLoopExample_hasNoErrors(String name) {
+    assertThat(validate(example(name))).isEmpty();
+  }
+
+  @Test
+  void validate_withDeniedBranchToATemplate_hasNoErrors() {
+    assertThat(validate(TestFlows.deniedBranch())).isEmpty();
+  }
+
+  @Test
+  void validate_withToolNodeFlows_haveNoErrors() {
+    assertThat(validate(TOOL)).isEmpty();
+    assertThat(validate(TestFlows.plannedCalculation())).isEmpty();
+  }
+
+  @Test
+  void validate_withJsonQuestionFlow_hasNoErrors() {
+    assertThat(validate(TestFlows.jsonQuestion())).isEmpty();
+  }
+
+  @Test
+  void validate_withApprovalWithoutMessage_namesTheNodeAndMessage() {
+    assertThat(validate(withData(APPROVAL, "review", "message", null)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("review", "data.message"));
+  }
+
+  @Test
+  void validate_withApprovalWithBlankMessage_namesTheNodeAndMessage() {
+    assertThat(validate(withData(APPROVAL, "review", "message", " ")))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("review", "data.message"));
+  }
+
+  static Stream<Object> badTimeouts() {
+    return Stream.of("soon", "0s", "0", 0, -60, 1.5, "366d", "PT-1H", true);
+  }
+
+  @ParameterizedTest
+  @MethodSource("badTimeouts")
+  void validate_withApprovalWithBadTimeout_namesTheNodeAndTimeout(Object timeout) {
+    assertThat(validate(withData(APPROVAL, "review", "timeout", timeout)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("review", "data.timeout"));
+  }
+
+  static Stream<Object> goodTimeouts() {
+    return Stream.of("30m", "24h", "7d", "365d", "PT2H", 3600, "90");
+  }
+
+  @ParameterizedTest
+  @MethodSource("goodTimeouts")
+  void validate_withApprovalWithGoodTimeout_hasNoErrors(Object timeout) {
+    assertThat(validate(withData(APPROVAL, "review", "timeout", timeout))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"approved", "denied", "Approve", "maybe"})
+  void validate_withApprovalWithBadTimeoutDecision_namesTheNodeAndTimeoutDecision(String decision) {
+    assertThat(validate(withData(APPROVAL, "review", "timeoutDecision", decision)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("review", "data.timeoutDecision"));
+  }
+
+  @Test
+  void validate_withApprovalTimeoutDecisionApprove_hasNoErrors() {
+    assertThat(validate(withData(APPROVAL, "review", "timeoutDecision", "approve"))).isEmpty();
+  }
+
+  @Test
+  void validate_withApprovalMessageReferringToAnUnknownVariable_namesTheMessage() {
+    assertThat(validate(withData(APPROVAL, "review", "message", "Answer {{input.topic}}?")))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("review", "data.message"));
+  }
+
+  @Test
+  void validate_withApprovalContextReferringToADownstreamNode_namesTheContext() {
+    assertThat(validate(withData(APPROVAL, "review", "context", Map.of("draft", "{{answer.text}}"))))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("review", "data.context"));
+  }
+
+  @Test
+  void validate_withQuestionProperty_onAnApproval_namesTheProperty() {
+    assertThat(validate(withData(APPROVAL, "review", "choices", List.of("yes", "no"))))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("review", "data.choices"));
+  }
+
+  // ------------------------------------------------------------------------------------------ question nodes
+
+  @Test
+  void validate_withQuestionWithoutQuestion_namesTheNodeAndQuestion() {
+    assertThat(validate(withData(QUESTION, "depth", "question", null)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("depth", "data.question"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"number", "CHOICE", ""})
+  void validate_withUnknownAnswerType_namesTheNodeAndAnswerType(String answerType) {
+    assertThat(validate(withData(QUESTION, "depth", "answerType", answerType)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("depth", "data.answerType"));
+  }
+
+  @Test
+  void validate_withChoiceQuestionWithoutChoices_namesTheNodeAndChoices() {
+    assertThat(validate(withData(QUESTION, "depth", "choices", null)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("depth", "data.choices"));
+  }
+
+  static Stream<Object> badChoices() {
+    List<String> tooMany = java.util.stream.IntStream.rangeClosed(1, 51).mapToObj(i -> "c" + i).toList();
+    return Stream.of(
+        List.of("one sentence", "step by step", "one sentence"),
+        List.of("only one"),
+        List.of(),
+        tooMany,
+        List.of("one sentence", " "),
+        List.of("one sentence", 2),
+        "one sentence, step by step");
+  }
+
+  @ParameterizedTest
+  @MethodSource("badChoices")
+  void validate_withBadChoices_namesTheNodeAndChoices(Object choices) {
+    assertThat(validate(withData(withData(QUESTION, "depth", "choices", choices), "depth", "timeoutAnswer", null)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("depth", "data.choices"));
+  }
+
+  @Test
+  void validate_withFiftyChoices_hasNoErrors() {
+    List<String> fifty = java.util.stream.IntStream.rangeClosed(1, 50).mapToObj(i -> "c" + i).toList();
+
+    assertThat(validate(withData(withData(QUESTION, "depth", "choices", fifty), "depth", "timeoutAnswer", "c50")))
+        .isEmpty();
+  }
+
+  @Test
+  void validate_withChoicesOnATextQuestion_namesTheNodeAndChoices() {
+    assertThat(validate(withData(QUESTION, "depth", "answerType", "text")))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("depth", "data.choices"));
+  }
+
+  @Test
+  void validate_withSchemaOnAChoiceQuestion_namesTheNodeAndSchema() {
+    assertThat(validate(withData(QUESTION, "depth", "schema", Map.of("type", "string"))))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("depth", "data.schema"));
+  }
+
+  @Test
+  void validate_withJsonQuestionWithoutSchema_namesTheNodeAndSchema() {
+    assertThat(validate(withData(TestFlows.jsonQuestion(), "plan", "schema", null)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("plan", "data.schema"));
+  }
+
+  @Test
+  void validate_withJsonQuestionWithInvalidSchema_namesTheNodeAndSchema() {
+    assertThat(validate(withData(TestFlows.jsonQuestion(), "plan", "schema", Map.of("type", 12))))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("plan", "data.schema"));
+  }
+
+  @Test
+  void validate_withJsonQuestionSchemaThatIsNotAnObject_namesTheNodeAndSchema() {
+    assertThat(validate(withData(TestFlows.jsonQuestion(), "plan", "schema", true)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("plan", "data.schema"));
+  }
+
+  @Test
+  void validate_withJsonQuestionSchemaWithRemoteRef_saysRefsMustStayInside() {
+    var flow = withData(TestFlows.jsonQuestion(), "plan", "schema", Map.of("$ref", "https://example.com/plan.json"));
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field, FieldError::message)
+        .singleElement().satisfies(e -> {
+          assertThat(e.toList()).startsWith("plan", "data.schema");
+          assertThat((String) e.toList().get(2)).contains("$ref may only point inside the schema");
+        });
+  }
+
+  @Test
+  void validate_withJsonQuestionSchemaWithPlaceholderLikeText_doesNotTreatItAsATemplate() {
+    var flow = withData(TestFlows.jsonQuestion(), "plan", "schema",
+        Map.of("type", "object", "description", "say {{nothing}}"));
+
+    assertThat(validate(flow)).isEmpty();
+  }
+
+  @Test
+  void validate_withTimeoutAnswerNotAChoice_namesTheNodeAndTimeoutAnswer() {
+    assertThat(validate(withData(QUESTION, "depth", "timeoutAnswer", "a novel")))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("depth", "data.timeoutAnswer"));
+  }
+
+  @Test
+  void validate_withJsonTimeoutAnswerBreakingTheSchema_namesTheNodeAndTimeoutAnswer() {
+    assertThat(validate(withData(TestFlows.jsonQuestion(), "plan", "timeoutAnswer", Map.of("steps", 99))))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("plan", "data.timeoutAnswer"));
+  }
+
+  @Test
+  void validate_withJsonTimeoutAnswerMatchingTheSchema_hasNoErrors() {
+    assertThat(validate(withData(TestFlows.jsonQuestion(), "plan", "timeoutAnswer", Map.of("steps", 3)))).isEmpty();
+  }
+
+  @Test
+  void validate_withBlankTextTimeoutAnswer_namesTheNodeAndTimeoutAnswer() {
+    var flow = withData(withData(withData(QUESTION, "depth", "answerType", "text"), "depth", "choices", null),
+        "depth", "timeoutAnswer", " ");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .containsExactly(tuple("depth", "data.timeoutAnswer"));
+  }
+
+  @Test
+  void validate_withTimeoutDecisionOnAQuestion_pointsToTimeoutAnswer() {
+    assertThat(validate(withData(QUESTION, "depth", "timeoutDecision", "approve")))
+        .extracting(FieldError::node, FieldError::field, FieldError::message)
+        .contains(tuple("depth", "data.timeoutDecision", "is for approvals; a question has timeoutAnswer"))
+        .extracting(t -> t.toList().get(1)).containsOnly("data.timeoutDecision");
+  }
+
+  @Test
+  void validate_withQuestionWithBadTimeout_namesTheNodeAndTimeout() {
+    assertThat(validate(withData(QUESTION, "depth", "timeout", "tomorrow")))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("depth", "data.timeout"));
+  }
+
+  // ------------------------------------------------------------------------------------------ tool nodes
+
+  @ParameterizedTest
+  @ValueSource(strings = {"shell", "Calculator", ""})
+  void validate_withUnknownTool_namesTheNodeAndTool(String tool) {
+    assertThat(validate(withData(TOOL, "calc", "tool", tool)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("calc", "data.tool"));
+  }
+
+  @Test
+  void validate_withToolNodeWithoutTool_namesTheNodeAndTool() {
+    assertThat(validate(withData(TOOL, "calc", "tool", null)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("calc", "data.tool"));
+  }
+
+  static Stream<Object> nonObjectArguments() {
+    return Stream.of("1+1", "{{input.expression}} please", List.of("1+1"), 42, true);
+  }
+
+  @ParameterizedTest
+  @MethodSource("nonObjectArguments")
+  void validate_withNonObjectToolArguments_namesTheNodeAndArguments(Object arguments) {
+    assertThat(validate(withData(TOOL, "calc", "arguments", arguments)))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("calc", "data.arguments"));
+  }
+
+  @Test
+  void validate_withToolArgumentsFromOnePlaceholder_hasNoErrors() {
+    assertThat(validate(withData(TOOL, "calc", "arguments", "{{ input.expression }}"))).isEmpty();
+  }
+
+  @Test
+  void validate_withToolArgumentsReferringToAnUnknownNode_namesTheArguments() {
+    assertThat(validate(withData(TOOL, "calc", "arguments", "{{plan.json}}")))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("calc", "data.arguments"));
+  }
+
+  @Test
+  void validate_withToolWithoutArguments_hasNoErrors() {
+    assertThat(validate(withData(withData(TOOL, "calc", "tool", "current_time"), "calc", "arguments", null)))
+        .isEmpty();
+  }
+
+  static Stream<Object> badApprovalPolicies() {
+    return Stream.of(
+        "sometimes",
+        Map.of("rules", List.of()),
+        Map.of("rules", List.of(Map.of("argument", "expression", "operator", "like", "value", "x"))),
+        Map.of("rules", List.of(Map.of("argument", "expression", "operator", "matches", "value", "("))),
+        Map.of("match", "most", "rules", List.of(Map.of("argument", "expression", "operator", "exists"))),
+        42);
+  }
+
+  @ParameterizedTest
+  @MethodSource("badApprovalPolicies")
+  void validate_withBadApprovalPolicy_namesTheNodeAndApproval(Object policy) {
+    assertThat(validate(withData(TOOL, "calc", "approval", policy)))
+        .extracting(FieldError::node, FieldError::field).containsOnly(tuple("calc", "data.approval"));
+  }
+
+  @Test
+  void validate_withRulesApprovalPolicy_hasNoErrors() {
+    var policy = Map.of("match", "all", "rules", List.of(
+        Map.of("argument", "expression", "operator", "matches", "value", "\\d{6,}"),
+        Map.of("argument", "expression", "operator", "exists")));
+
+    assertThat(validate(withData(TOOL, "calc", "approval", policy))).isEmpty();
+  }
+
+  @Test
+  void validate_withRulesApprovalPolicyWithBraces_doesNotTreatThemAsPlaceholders() {
+    var policy = Map.of("rules", List.of(Map.of("argument", "expression", "operator", "contains", "value", "{{x}}")));
+
+    assertThat(validate(withData(TOOL, "calc", "approval", policy))).isEmpty();
+  }
+
+  @Test
+  void validate_withNonStringApprovalMessage_namesTheNodeAndApprovalMessage() {
+    assertThat(validate(withData(TOOL, "calc", "approvalMessage", List.of("Compute?"))))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("calc", "data.approvalMessage"));
+  }
+
+  @Test
+  void validate_withToolWithBadTimeoutDecision_namesTheNodeAndTimeoutDecision() {
+    assertThat(validate(withData(TOOL, "calc", "timeoutDecision", "later")))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("calc", "data.timeoutDecision"));
+  }
+
+  @Test
+  void validate_withToolWithBadTimeout_namesTheNodeAndTimeout() {
+    assertThat(validate(withData(TOOL, "calc", "timeout", "366d")))
+        .extracting(FieldError::node, FieldError::field).containsExactly(tuple("calc", "data.timeout"));
+  }
+
+  // ------------------------------------------------------------------------------------------ branches
+
+  private static FlowDefinition withoutEdge(FlowDefinition flow, String id) {
+    return new FlowDefinition(flow.slug(), flow.name(), flow.description(), flow.nodes(),
+        flow.edges().stream().filter(e -> !e.id().equals(id)).toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"yes", "Denied", "out-1", ""})
+  void validate_withUnknownHandleLeavingAnApproval_namesTheEdgeHandle(String handle) {
+    var flow = withEdge(withoutEdge(APPROVAL, "e2"), "review", "answer", handle);
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .containsExactly(tuple(null, "edges[2].sourceHandle"));
+  }
+
+  @Test
+  void validate_withUnknownHandleLeavingATool_namesTheEdgeHandle() {
+    var flow = withEdge(withoutEdge(TOOL, "e2"), "calc", "output", "ok");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .containsExactly(tuple(null, "edges[1].sourceHandle"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"approved", "denied"})
+  void validate_withBranchHandleLeavingATool_hasNoErrors(String handle) {
+    assertThat(validate(withEdge(withoutEdge(TOOL, "e2"), "calc", "output", handle))).isEmpty();
+  }
+
+  @Test
+  void validate_withoutHandleLeavingAnApproval_hasNoErrors() {
+    assertThat(validate(withEdge(withoutEdge(APPROVAL, "e2"), "review", "answer", null))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"out-1", "source-right", "denied"})
+  void validate_withAnyHandleLeavingANonBranchingNode_hasNoErrors(String handle) {
+    var flow = withEdge(withoutEdge(VALID, "e1"), "input", "answer", handle);
+
+    assertThat(validate(flow)).isEmpty();
+  }
+
+  @Test
+  void validate_withHandleLeavingAQuestion_hasNoErrorsSinceQuestionsDoNotBranch() {
+    var flow = withEdge(withoutEdge(QUESTION, "e2"), "depth", "explain", "out-1");
+
+    assertThat(validate(flow)).isEmpty();
+  }
+
+  @Test
+  void validate_withApprovalThatDoesNotLeadToTheOutput_namesTheNode() {
+    var flow = withEdge(withNode(APPROVAL, new FlowDefinition.FlowNode("extra", "approval",
+        Map.of("message", "and this?"), null)), "input", "extra");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .containsExactly(tuple("extra", "edges"));
+  }
+
+  @Test
+  void validate_withQuestionThatDoesNotLeadToTheOutput_namesTheNode() {
+    var flow = withEdge(withNode(QUESTION, new FlowDefinition.FlowNode("extra", "question",
+        Map.of("question", "and this?"), null)), "input", "extra");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .containsExactly(tuple("extra", "edges"));
+  }
+
+  @Test
+  void validate_withToolThatDoesNotLeadToTheOutput_namesTheNode() {
+    var flow = withEdge(withNode(TOOL, new FlowDefinition.FlowNode("clock", "tool",
+        Map.of("tool", "current_time"), null)), "input", "clock");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .containsExactly(tuple("clock", "edges"));
+  }
+
+  @Test
+  void validate_withDeniedBranchThatDoesNotLeadToTheOutput_namesItsNode() {
+    var flow = withoutEdge(TestFlows.deniedBranch(), "e5");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .containsExactly(tuple("sorry", "edges"));
+  }
 }

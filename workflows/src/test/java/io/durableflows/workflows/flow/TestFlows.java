@@ -98,6 +98,13 @@ public final class TestFlows {
     return new FlowDefinition(flow.slug(), flow.name(), flow.description(), flow.nodes(), edges);
   }
 
+  /** The flow with one more edge, on branch {@code sourceHandle} of its source. */
+  public static FlowDefinition withEdge(FlowDefinition flow, String source, String target, String sourceHandle) {
+    List<FlowDefinition.FlowEdge> edges = new ArrayList<>(flow.edges());
+    edges.add(new FlowDefinition.FlowEdge("e" + (edges.size() + 1), source, target, sourceHandle));
+    return new FlowDefinition(flow.slug(), flow.name(), flow.description(), flow.nodes(), edges);
+  }
+
   /** The input variables of node {@code input} replaced by one variable built from {@code json}. */
   public static FlowDefinition withVariable(FlowDefinition flow, String variableJson) {
     return withData(flow, "input", "variables", List.of(json(variableJson)));
@@ -145,4 +152,164 @@ public final class TestFlows {
           ]
         }
         """;
+
+  /**
+   * input(question) -> review (approval, no timeout) -> answer (llm) -> output (raw), and review's
+   * {@code denied} branch -> sorry (template saying who refused and why) -> output.
+   */
+  public static FlowDefinition deniedBranch() {
+    return parse(DENIED_BRANCH_JSON);
+  }
+
+  public static final String DENIED_BRANCH_JSON = """
+        {
+          "slug": "review-or-apologise",
+          "nodes": [
+            {"id": "input", "type": "input", "data": {"variables": [
+              {"name": "question", "type": "string", "required": true}]}},
+            {"id": "review", "type": "approval", "data": {"message": "May the assistant answer: {{input.question}}?"}},
+            {"id": "answer", "type": "llm", "data": {"prompt": "{{input.question}}"}},
+            {"id": "sorry", "type": "template", "data": {
+              "template": "Sorry, {{review.responder}} said no: {{review.comment}}"}},
+            {"id": "output", "type": "output", "data": {"shape": "raw"}}
+          ],
+          "edges": [
+            {"id": "e1", "source": "input", "target": "review"},
+            {"id": "e2", "source": "review", "target": "answer", "sourceHandle": "approved"},
+            {"id": "e3", "source": "review", "target": "sorry", "sourceHandle": "denied"},
+            {"id": "e4", "source": "answer", "target": "output"},
+            {"id": "e5", "source": "sorry", "target": "output"}
+          ]
+        }
+        """;
+
+  /**
+   * input(question) -> first (approval, 1h, timeoutDecision approve) -> second (approval, no timeout) -> output:
+   * the run still waits after the first request ended, so late answers to it reach the validator.
+   */
+  public static FlowDefinition twoApprovals() {
+    return parse("""
+        {
+          "slug": "two-approvals",
+          "nodes": [
+            {"id": "input", "type": "input", "data": {"variables": [{"name": "question", "type": "string"}]}},
+            {"id": "first", "type": "approval", "data": {
+              "message": "First look at {{input.question}}", "timeout": "1h", "timeoutDecision": "approve"}},
+            {"id": "second", "type": "approval", "data": {"message": "Second look at {{input.question}}"}},
+            {"id": "output", "type": "output", "data": {"shape": "raw"}}
+          ],
+          "edges": [
+            {"id": "e1", "source": "input", "target": "first"},
+            {"id": "e2", "source": "first", "target": "second"},
+            {"id": "e3", "source": "second", "target": "output"}
+          ]
+        }
+        """);
+  }
+
+  /**
+   * input(question) -> draft (llm) -> review (approval) -> output (raw, source draft): something has run when
+   * the run starts waiting.
+   */
+  public static FlowDefinition draftThenReview() {
+    return parse("""
+        {
+          "slug": "draft-then-review",
+          "nodes": [
+            {"id": "input", "type": "input", "data": {"variables": [{"name": "question", "type": "string"}]}},
+            {"id": "draft", "type": "llm", "data": {"prompt": "{{input.question}}"}},
+            {"id": "review", "type": "approval", "data": {"message": "Publish this? {{draft}}"}},
+            {"id": "output", "type": "output", "data": {"shape": "raw", "source": "draft"}}
+          ],
+          "edges": [
+            {"id": "e1", "source": "input", "target": "draft"},
+            {"id": "e2", "source": "draft", "target": "review"},
+            {"id": "e3", "source": "review", "target": "output"}
+          ]
+        }
+        """);
+  }
+
+  /**
+   * input(topic) -> plan (json question: {"steps": integer 1..10}) -> explain (llm, uses plan.answer.steps) ->
+   * output (raw).
+   */
+  public static FlowDefinition jsonQuestion() {
+    return parse(JSON_QUESTION_JSON);
+  }
+
+  public static final String JSON_QUESTION_JSON = """
+        {
+          "slug": "json-question",
+          "nodes": [
+            {"id": "input", "type": "input", "data": {"variables": [{"name": "topic", "type": "string"}]}},
+            {"id": "plan", "type": "question", "data": {
+              "question": "How many steps for {{input.topic}}?",
+              "answerType": "json",
+              "schema": {"type": "object", "required": ["steps"], "additionalProperties": false,
+                "properties": {"steps": {"type": "integer", "minimum": 1, "maximum": 10}}}}},
+            {"id": "explain", "type": "llm", "data": {
+              "prompt": "Explain {{input.topic}} in {{plan.answer.steps}} steps."}},
+            {"id": "output", "type": "output", "data": {"shape": "raw"}}
+          ],
+          "edges": [
+            {"id": "e1", "source": "input", "target": "plan"},
+            {"id": "e2", "source": "plan", "target": "explain"},
+            {"id": "e3", "source": "explain", "target": "output"}
+          ]
+        }
+        """;
+
+  /**
+   * input(expression) -> calc (tool calculator on {{input.expression}}, approval always, a templated approval
+   * message) -> output (raw).
+   */
+  public static FlowDefinition calculator() {
+    return parse(CALCULATOR_JSON);
+  }
+
+  public static final String CALCULATOR_JSON = """
+        {
+          "slug": "calculator",
+          "nodes": [
+            {"id": "input", "type": "input", "data": {"variables": [
+              {"name": "expression", "type": "string", "required": true}]}},
+            {"id": "calc", "type": "tool", "data": {
+              "tool": "calculator",
+              "arguments": {"expression": "{{input.expression}}"},
+              "approval": "always",
+              "approvalMessage": "Compute {{input.expression}}?"}},
+            {"id": "output", "type": "output", "data": {"shape": "raw"}}
+          ],
+          "edges": [
+            {"id": "e1", "source": "input", "target": "calc"},
+            {"id": "e2", "source": "calc", "target": "output"}
+          ]
+        }
+        """;
+
+  /**
+   * input(task) -> plan (llm answering a JSON object) -> calc (tool calculator, arguments "{{plan.json}}", no
+   * approval) -> output (raw).
+   */
+  public static FlowDefinition plannedCalculation() {
+    return parse("""
+        {
+          "slug": "planned-calculation",
+          "nodes": [
+            {"id": "input", "type": "input", "data": {"variables": [{"name": "task", "type": "string"}]}},
+            {"id": "plan", "type": "llm", "data": {
+              "prompt": "Answer with a JSON object holding the expression that computes: {{input.task}}"}},
+            {"id": "calc", "type": "tool", "data": {"tool": "calculator", "arguments": "{{plan.json}}",
+              "approval": "never"}},
+            {"id": "output", "type": "output", "data": {"shape": "raw"}}
+          ],
+          "edges": [
+            {"id": "e1", "source": "input", "target": "plan"},
+            {"id": "e2", "source": "plan", "target": "calc"},
+            {"id": "e3", "source": "calc", "target": "output"}
+          ]
+        }
+        """);
+  }
 }

@@ -14,6 +14,11 @@ import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
 import io.durableflows.workflows.store.RunOutcome;
 import io.durableflows.workflows.store.RunStoreActivities;
+import io.durableflows.workflows.hitl.HumanAnswer;
+import io.durableflows.workflows.hitl.HumanRequest;
+import io.durableflows.workflows.tools.ToolActivities;
+import io.durableflows.workflows.tools.ToolCall;
+import io.durableflows.workflows.tools.ToolResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowFailedException;
@@ -26,6 +31,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,6 +47,10 @@ import java.util.Set;
  * java -cp target/test-classes:target/classes:$(cat target/test.classpath) \
  *     io.durableflows.workflows.run.HistoryRecorder [output dir [scenario ...]]
  * </pre>
+ *
+ * <p>When the dependency plugin cannot be resolved (an offline machine without it cached), any surefire report of
+ * this module holds the same classpath: {@code target/surefire-reports/TEST-*.xml}, property
+ * {@code surefire.test.class.path} (it already includes test-classes and classes).
  *
  * <p>Re-recording makes the old histories pass again, so only do it when runs in flight under the old code may
  * be abandoned or the change is versioned with {@code Workflow.getVersion}.
@@ -68,6 +78,53 @@ public final class HistoryRecorder {
     record(dir, "qa-raw-streamed", TestFlows.example("qa-raw"), QUESTION, true, null, StreamingStubLlm::new);
     record(dir, "cancelled-mid-stream", TestFlows.example("qa-raw"), QUESTION, true,
         stub -> stub.cancel(), client -> new StreamingStubLlm(client, true));
+    // People in the loop: each scenario waits for the run to ask, then answers the way a person would.
+    Map<String, Object> why = Map.of("question", "Why is the sky blue?");
+    recordHuman(dir, "approval-approved", TestFlows.example("approval-demo"), why, (run, stub) ->
+        run.respond(new HumanAnswer(awaitRequest(run).id(), HumanAnswer.APPROVE, "fine", null, null, "tok_1", "alice")));
+    recordHuman(dir, "approval-denied-branch", TestFlows.deniedBranch(), why, (run, stub) ->
+        run.respond(new HumanAnswer(awaitRequest(run).id(), HumanAnswer.DENY, "not today", null, null, "tok_1",
+            "alice")));
+    recordHuman(dir, "approval-expired",
+        TestFlows.withData(TestFlows.example("approval-demo"), "review", "timeout", "2s"), why,
+        (run, stub) -> awaitRequest(run));
+    recordHuman(dir, "approval-by-signal", TestFlows.example("approval-demo"), why, (run, stub) ->
+        run.answer(new HumanAnswer(awaitRequest(run).id(), HumanAnswer.APPROVE, null, null, null, "tok_1", "alice")));
+    recordHuman(dir, "question-answered", TestFlows.example("question-demo"), Map.of("topic", "durable execution"),
+        (run, stub) -> run.respond(new HumanAnswer(awaitRequest(run).id(), HumanAnswer.ANSWER, null, null,
+            "step by step", "tok_2", "bob")));
+    recordHuman(dir, "tool-approved-modified-arguments", TestFlows.calculator(), Map.of("expression", "6*7"),
+        (run, stub) -> run.respond(new HumanAnswer(awaitRequest(run).id(), HumanAnswer.APPROVE, "use mine",
+            Map.of("expression", "7*6"), null, "tok_1", "alice")));
+    recordHuman(dir, "tool-without-approval", TestFlows.withData(TestFlows.calculator(), "calc", "approval",
+        Map.of("rules", List.of(Map.of("argument", "expression", "operator", "matches", "value", "\\d{6,}")))),
+        Map.of("expression", "6*7"), null);
+    recordHuman(dir, "approval-cancelled-run", TestFlows.example("approval-demo"), why, (run, stub) -> {
+      awaitRequest(run);
+      stub.cancel();
+    });
+  }
+
+  /** Acts on a running workflow as a client would: through its typed stub, or the untyped one (to cancel it). */
+  @FunctionalInterface
+  interface Driver {
+    void drive(FlowRunWorkflow workflow, io.temporal.client.WorkflowStub untyped) throws Exception;
+  }
+
+  /** A scenario with people in the loop: {@code driver} (when given) answers the run's requests. */
+  private static void recordHuman(Path dir, String name, FlowDefinition flow, Map<String, Object> input,
+      Driver driver) throws IOException {
+    recordDriven(dir, name, flow, input, false, driver, client -> new StubLlm(null));
+  }
+
+  /** The first request the run waits on, once it asks (queries leave nothing in the history). */
+  static HumanRequest awaitRequest(FlowRunWorkflow workflow) throws InterruptedException {
+    for (int i = 0; i < 1000; i++) {
+      List<HumanRequest> pending = workflow.pending();
+      if (!pending.isEmpty()) return pending.get(0);
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException("the run asked nobody within 10 s");
   }
 
   private static void record(Path dir, String name, FlowDefinition flow, Map<String, Object> input,
@@ -82,12 +139,22 @@ public final class HistoryRecorder {
   private static void record(Path dir, String name, FlowDefinition flow, Map<String, Object> input, boolean stream,
       java.util.function.Consumer<io.temporal.client.WorkflowStub> whileRunning,
       java.util.function.Function<WorkflowClient, LlmActivities> llmFactory) throws IOException {
+    recordDriven(dir, name, flow, input, stream, whileRunning == null ? null : (workflow, untyped) -> {
+      awaitFirstDelta(workflow);
+      whileRunning.accept(untyped);
+    }, llmFactory);
+  }
+
+  /** Runs one scenario; {@code driver}, when given, acts on the running workflow while it runs. */
+  private static void recordDriven(Path dir, String name, FlowDefinition flow, Map<String, Object> input,
+      boolean stream, Driver driver, java.util.function.Function<WorkflowClient, LlmActivities> llmFactory) throws IOException {
     if (!only.isEmpty() && !only.contains(name)) return;
     String runId = "r-" + name;
     String workflowId = FlowRunWorkflow.workflowId("acme", flow.slug(), runId);
     // A fixed identity instead of pid@host keeps re-recorded files free of machine details.
     var options = TestEnvironmentOptions.newBuilder()
-        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setIdentity("history-recorder").build())
+        .setWorkflowClientOptions(WorkflowClientOptions.newBuilder().setIdentity("history-recorder")
+            .setDataConverter(UpdateFailureConverter.dataConverter()).build())
         // Real time: a heartbeating activity must not see its heartbeat timeout skipped past.
         .setUseTimeskipping(false)
         .build();
@@ -95,15 +162,18 @@ public final class HistoryRecorder {
       Worker worker = env.newWorker(TaskQueues.FLOWS);
       worker.registerWorkflowImplementationTypes(FlowRunWorkflowImpl.class);
       WorkflowClient client = env.getWorkflowClient();
-      worker.registerActivitiesImplementations(llmFactory.apply(client), new NoopStore());
+      worker.registerActivitiesImplementations(llmFactory.apply(client), new NoopStore(), new StubTools());
       env.start();
       FlowRunWorkflow workflow = client.newWorkflowStub(FlowRunWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.FLOWS).setWorkflowId(workflowId).build());
       WorkflowClient.start(workflow::run, new RunRequest(runId, "acme", flow.slug(), "draft", flow, input, stream));
       io.temporal.client.WorkflowStub untyped = client.newUntypedWorkflowStub(workflowId);
-      if (whileRunning != null) {
-        awaitFirstDelta(workflow);
-        whileRunning.accept(untyped);
+      if (driver != null) {
+        try {
+          driver.drive(workflow, untyped);
+        } catch (Exception e) {
+          throw new IllegalStateException(name + ": " + e.getMessage(), e);
+        }
       }
       try {
         untyped.getResult(RunResult.class);
@@ -186,6 +256,15 @@ public final class HistoryRecorder {
         }
       }
       return new LlmReply(String.join("", parts), "openai", "gpt-4o-mini", "stop", new Usage(10, 3), 0.0001, 120);
+    }
+  }
+
+  /** Answers every tool call with 42, as the calculator would for 6*7. */
+  static final class StubTools implements ToolActivities {
+    @Override
+    public ToolResult call(ToolCall call) {
+      var info = Activity.getExecutionContext().getInfo();
+      return new ToolResult(42, "42", 3, info.getActivityId(), info.getAttempt(), false);
     }
   }
 
