@@ -8,7 +8,9 @@ import io.durableflows.activities.llm.StreamSettings;
 import io.durableflows.activities.llm.WorkflowDeltaSink;
 import io.durableflows.activities.store.JdbcRunStoreActivities;
 import io.durableflows.activities.tools.BuiltInToolActivities;
+import io.durableflows.workflows.run.UpdateFailureConverter;
 import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DataConverter;
 import io.temporal.spring.boot.TemporalOptionsCustomizer;
 import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
@@ -52,6 +54,15 @@ public class WorkersConfiguration {
     return builder -> builder.setUsingVirtualThreads(true).setMaxConcurrentWorkflowTaskPollers(8)
         .setMaxConcurrentActivityTaskPollers(8).setMaxConcurrentActivityExecutionSize(1000)
         .setMaxHeartbeatThrottleInterval(heartbeatThrottle).setDefaultHeartbeatThrottleInterval(heartbeatThrottle);
+  }
+
+  /**
+   * Picked up by the Temporal starter for the client its workers use: keeps the failure type of a refused
+   * answer (see {@link UpdateFailureConverter}), which the API turns into 404, 409, 410 or 400.
+   */
+  @Bean
+  DataConverter mainDataConverter() {
+    return UpdateFailureConverter.dataConverter();
   }
 
   @Bean

@@ -100,7 +100,7 @@ public class TemporalGateway {
         .setWaitForStage(WorkflowUpdateStage.COMPLETED)
         .build();
     CompletableFuture<HumanResolution> update = new CompletableFuture<>();
-    Thread.ofVirtual().name("respond " + answer.requestId()).start(() -> {
+    Thread caller = Thread.ofVirtual().name("respond " + answer.requestId()).start(() -> {
       try {
         update.complete(stub.startUpdate(options, answer).getResult());
       } catch (RuntimeException e) {
@@ -110,6 +110,8 @@ public class TemporalGateway {
     try {
       return Optional.of(update.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
+      // Stop waiting for the update (the SDK would poll until a worker takes it); the signal is durable at once.
+      caller.interrupt();
       log.warn("run workflow {} did not take the answer to {} within {}; sending it as a signal", workflowId,
           answer.requestId(), timeout);
       signalAnswer(workflowId, answer);
