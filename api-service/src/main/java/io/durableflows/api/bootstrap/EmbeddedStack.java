@@ -56,7 +56,9 @@ public final class EmbeddedStack {
     try {
       // Loopback only: the test server has no authentication, and every org's prompts are in its histories.
       ServerBuilder<?> network = NettyServerBuilder.forAddress(
-          new InetSocketAddress(InetAddress.getLoopbackAddress(), port), InsecureServerCredentials.create());
+          new InetSocketAddress(InetAddress.getLoopbackAddress(), port), InsecureServerCredentials.create())
+          // Workers of other processes may die while this server lives on: no run may wait on their queues.
+          .intercept(new NoStickyExecution());
       GRPCServerHelper.registerServicesAndHealthChecks(services.getServices(), network);
       Server networkServer = network.build().start();
       ServerBuilder<?> local = InProcessServerBuilder.forName(IN_PROCESS_NAME);

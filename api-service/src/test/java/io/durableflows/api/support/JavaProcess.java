@@ -73,9 +73,18 @@ public final class JavaProcess implements AutoCloseable {
     process.waitFor();
   }
 
-  String tail() throws IOException {
+  /** The last 4,000 characters of the process's output (stdout and stderr), killed or not. */
+  public String tail() throws IOException {
     String all = Files.readString(log);
     return all.length() > 4000 ? all.substring(all.length() - 4000) : all;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Path log() {
+    return log;
   }
 
   @Override
