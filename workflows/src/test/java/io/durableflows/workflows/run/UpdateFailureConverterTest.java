@@ -7,8 +7,6 @@ import io.durableflows.workflows.TaskQueues;
 import io.durableflows.workflows.flow.TestFlows;
 import io.durableflows.workflows.hitl.HitlFailures;
 import io.durableflows.workflows.hitl.HumanAnswer;
-import io.durableflows.workflows.store.RunOutcome;
-import io.durableflows.workflows.store.RunStoreActivities;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
@@ -41,7 +39,7 @@ class UpdateFailureConverterTest {
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options)) {
       Worker worker = env.newWorker(TaskQueues.FLOWS);
       worker.registerWorkflowImplementationTypes(FlowRunWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new NoStore());
+      worker.registerActivitiesImplementations(new HistoryRecorder.NoopStore());
       env.start();
       var flow = TestFlows.example("approval-demo");
       FlowRunWorkflow workflow = env.getWorkflowClient().newWorkflowStub(FlowRunWorkflow.class,
@@ -72,16 +70,5 @@ class UpdateFailureConverterTest {
     assertThat(failure.getType()).isEqualTo(HitlFailures.REQUEST_NOT_FOUND);
     assertThat(failure.getOriginalMessage()).isEqualTo("this run has no request apr_unknown");
     assertThat(failure.isNonRetryable()).isTrue();
-  }
-
-  private static final class NoStore implements RunStoreActivities {
-    @Override
-    public void recordOutcome(RunOutcome outcome) {}
-
-    @Override
-    public void recordRequest(String runId, io.durableflows.workflows.hitl.HumanRequest request) {}
-
-    @Override
-    public void recordResolution(String runId, io.durableflows.workflows.hitl.HumanResolution resolution) {}
   }
 }
