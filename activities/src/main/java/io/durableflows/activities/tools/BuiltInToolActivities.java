@@ -2,7 +2,6 @@ package io.durableflows.activities.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableflows.activities.journal.CallJournal;
 import io.durableflows.workflows.schema.JsonSchemas;

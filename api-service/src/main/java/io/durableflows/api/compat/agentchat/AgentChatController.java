@@ -23,7 +23,6 @@ import io.durableflows.api.support.Json;
 import io.durableflows.workflows.flow.InputSchema;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
