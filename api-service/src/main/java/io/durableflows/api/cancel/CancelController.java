@@ -70,7 +70,8 @@ class CancelController {
     return call;
   }
 
-  @PostMapping("/{callId}")
+  /** Any id but {@code active-calls}: a POST there is the wrong method on the listing (405), not an unknown id. */
+  @PostMapping("/{callId:(?!active-calls$).+}")
   ResponseEntity<Map<String, Object>> cancel(Caller caller, @PathVariable String callId)
       throws InterruptedException {
     caller.require("runs:write");
