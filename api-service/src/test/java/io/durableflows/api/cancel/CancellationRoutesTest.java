@@ -15,6 +15,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -305,10 +308,55 @@ class CancellationRoutesTest extends RunApiTest {
     cancel(org, runId);
 
     Http.Response r = http.post("/api/v1/approvals/" + approval + "/respond", org.token(),
-        java.util.Map.of("decision", "approve"));
+        Map.of("decision", "approve"));
 
     assertThat(r.status()).as(r.body()).isEqualTo(409);
     assertThat(run(org, runId).path("status").asText()).isEqualTo("cancelled");
+  }
+
+  @Test
+  void cancel_ofARunASyncRequestWaitsFor_answersThatRequest409CancelledWithTheRunId() throws Exception {
+    TestOrg org = newOrg();
+    createStubFlow(org, "qa-slow", "raw");
+    stub.enqueue(Reply.success("Too late.").withDelay(Duration.ofSeconds(20)));
+    CompletableFuture<Http.Response> sync = CompletableFuture.supplyAsync(
+        () -> http.post(flowPath(org, "qa-slow") + "/run", org.token(), input("question", "hi")));
+    String runId = awaitActiveCall(org);
+
+    assertThat(cancel(org, runId).status()).isEqualTo(200);
+
+    Http.Response r = sync.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(r.status()).as(r.body()).isEqualTo(409);
+    assertThat(r.json().path("error").asText()).isEqualTo("cancelled");
+    assertThat(r.json().path("run_id").asText()).isEqualTo(runId);
+    assertThat(r.json().path("status").asText()).isEqualTo("cancelled");
+  }
+
+  @Test
+  void cancel_ofARunA001RequestWaitsFor_answersThatRequest409Cancelled() throws Exception {
+    TestOrg org = newOrg();
+    createStubFlow(org, "qa-slow", "raw");
+    stub.enqueue(Reply.success("Too late.").withDelay(Duration.ofSeconds(20)));
+    CompletableFuture<Http.Response> sync = CompletableFuture.supplyAsync(
+        () -> http.post(flowRequestPath(org, "qa-slow"), org.token(), Map.of("body", Map.of("question", "hi"))));
+    String runId = awaitActiveCall(org);
+
+    cancel(org, runId);
+
+    Http.Response r = sync.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(r.status()).as(r.body()).isEqualTo(409);
+    assertThat(r.json().path("error").asText()).isEqualTo("cancelled");
+  }
+
+  /** The id of the org's one active run, once it has one. */
+  private String awaitActiveCall(TestOrg org) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<String> ids = callIds(activeCalls(org));
+      if (!ids.isEmpty()) return ids.getFirst();
+      Thread.sleep(20);
+    }
+    throw new AssertionError("no active run");
   }
 
   @Test
