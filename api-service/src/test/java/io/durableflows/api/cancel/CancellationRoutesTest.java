@@ -504,6 +504,37 @@ class CancellationRoutesTest extends RunApiTest {
   }
 
   @Test
+  void cancelBackgroundTask_ofAnAsyncAgentChatTurn_cancelsIt() throws Exception {
+    TestOrg org = newOrg();
+    createExample(org, "approval-demo");
+    publish(org, "approval-demo");
+    Http.Response started = http.post("/agents/approval-demo/chat", org.token(), Map.of("text", "hi"), ASYNC);
+    assertThat(started.status()).as(started.body()).isEqualTo(202);
+    String runId = started.json().path("run_id").asText();
+    awaitApproval(org, runId);
+
+    Http.Response r = http.post("/api/v1/cancel/background-task/" + runId, org.token(), "");
+
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("status").asText()).isEqualTo("cancelled");
+  }
+
+  @Test
+  void cancelBackgroundTask_ofAnAsync001Run_cancelsIt() throws Exception {
+    TestOrg org = newOrg();
+    createExample(org, "approval-demo");
+    Http.Response started = http.post(flowRequestPath(org, "approval-demo"), org.token(),
+        Map.of("body", Map.of("question", "hi")), ASYNC);
+    String runId = started.json().path("run_id").asText();
+    awaitApproval(org, runId);
+
+    Http.Response r = http.post("/api/v1/cancel/background-task/" + runId, org.token(), "");
+
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("status").asText()).isEqualTo("cancelled");
+  }
+
+  @Test
   void cancelBackgroundTask_ofASyncStartedRun_returns404AndLeavesItWaiting() {
     TestOrg org = newOrg();
     createExample(org, "approval-demo");

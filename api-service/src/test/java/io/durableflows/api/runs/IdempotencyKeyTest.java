@@ -15,8 +15,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -334,6 +340,95 @@ class IdempotencyKeyTest extends RunApiTest {
     assertThat(retry.json().path("run_id").asText()).isEqualTo(first.json().path("run_id").asText());
     settled(org, first.json().path("run_id").asText());
     assertThat(ledgerKinds(org).stream().filter("hold"::equals)).hasSize(1);
+  }
+
+  @Test
+  void runAsync_concurrentRequestsWithTheSameKey_startOneRun() throws Exception {
+    TestOrg org = newOrg();
+    createExample(org, "qa-raw");
+    String k = newKey();
+    String path = flowPath(org, "qa-raw") + "/run";
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<Http.Response>> requests = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      requests.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return http.post(path, org.token(), QUESTION, with(ASYNC, key(k)));
+      }, Executors.newVirtualThreadPerTaskExecutor()));
+    }
+
+    go.countDown();
+
+    Set<String> runIds = new HashSet<>();
+    for (CompletableFuture<Http.Response> request : requests) {
+      Http.Response r = request.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(r.status()).as(r.body()).isEqualTo(202);
+      runIds.add(r.json().path("run_id").asText());
+    }
+    assertThat(runIds).hasSize(1);
+    assertThat(runCount(org)).isEqualTo(1);
+    assertThat(settled(org, runIds.iterator().next()).path("status").asText()).isEqualTo("completed");
+  }
+
+  @Test
+  void agentChat_concurrentRequestsWithTheSameKey_startOneTurnAndChargeOnce() throws Exception {
+    TestOrg org = newOrg();
+    createExample(org, "qa-raw");
+    publish(org, "qa-raw");
+    String k = newKey();
+    CountDownLatch go = new CountDownLatch(1);
+    List<CompletableFuture<Http.Response>> requests = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      requests.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+        return http.post("/agents/qa-raw/chat", org.token(), Map.of("text", "Once", "stream", false), key(k));
+      }, Executors.newVirtualThreadPerTaskExecutor()));
+    }
+
+    go.countDown();
+
+    Set<String> runIds = new HashSet<>();
+    for (CompletableFuture<Http.Response> request : requests) {
+      Http.Response r = request.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      runIds.add(r.header("X-Run-Id"));
+    }
+    assertThat(runIds).hasSize(1);
+    assertThat(runCount(org)).isEqualTo(1);
+    JsonNode credits = http.get("/api/v1/credits", org.token()).json();
+    List<String> kinds = ledgerKinds(org);
+    assertThat(kinds.stream().filter("charge"::equals)).hasSize(1);
+    // Every hold but the turn's own was given back.
+    assertThat(kinds.stream().filter("hold"::equals).count())
+        .isEqualTo(kinds.stream().filter("release"::equals).count());
+    java.math.BigDecimal charged = new java.math.BigDecimal("0");
+    for (JsonNode row : credits.path("ledger")) {
+      if (row.path("kind").asText().equals("charge")) charged = new java.math.BigDecimal(row.path("amount").asText());
+    }
+    assertThat(new java.math.BigDecimal(credits.path("balance").asText()))
+        .isEqualByComparingTo(new java.math.BigDecimal("10").add(charged));
+  }
+
+  @Test
+  void run_keyOfARequestRejectedAsInvalid_canStartARunLater() {
+    TestOrg org = newOrg();
+    createExample(org, "qa-raw");
+    String k = newKey();
+
+    Http.Response invalid = run(org, k, Map.of("input", Map.of()));
+    Http.Response valid = run(org, k, QUESTION);
+
+    assertThat(invalid.status()).as(invalid.body()).isEqualTo(400);
+    assertThat(valid.status()).as(valid.body()).isEqualTo(200);
+    assertThat(runCount(org)).isEqualTo(1);
   }
 
   // ------------------------------------------------------------------------------------------ another request
