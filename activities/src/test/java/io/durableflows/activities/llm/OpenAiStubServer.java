@@ -65,6 +65,7 @@ public final class OpenAiStubServer implements AutoCloseable {
   private final ExecutorService executor;
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+  private final List<RecordedRequest> cutShort = new CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong();
 
   private OpenAiStubServer() throws IOException {
@@ -120,10 +121,19 @@ public final class OpenAiStubServer implements AutoCloseable {
     return all.get(all.size() - 1);
   }
 
+  /**
+   * Streamed replies that stopped before {@code data: [DONE]} because the client went away (a write failed), as
+   * a cancelled model call does: their requests, oldest first.
+   */
+  public List<RecordedRequest> streamsCutShort() {
+    return List.copyOf(cutShort);
+  }
+
   /** Forgets recorded requests and drops the replies still queued. */
   public void reset() {
     script.clear();
     requests.clear();
+    cutShort.clear();
   }
 
   @Override
@@ -192,7 +202,12 @@ public final class OpenAiStubServer implements AutoCloseable {
 
     if (req.path("stream").asBoolean(false)) {
       boolean includeUsage = req.path("stream_options").path("include_usage").asBoolean(false);
-      stream(exchange, reply, id, created, model, chunks, includeUsage, promptTokens, completionTokens);
+      try {
+        stream(exchange, reply, id, created, model, chunks, includeUsage, promptTokens, completionTokens);
+      } catch (IOException clientGone) {
+        cutShort.add(request);
+        throw clientGone;
+      }
       return;
     }
     ObjectNode completion = JSON.createObjectNode()

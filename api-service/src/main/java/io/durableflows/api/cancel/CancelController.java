@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,6 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/cancel")
 class CancelController {
+  private static final Logger log = LoggerFactory.getLogger(CancelController.class);
   /** How long a cancel waits for the run to record its end before answering 202 instead of 200. */
   private static final Duration SETTLE = Duration.ofSeconds(5);
   private static final int MAX_ACTIVE = 500;
@@ -70,7 +73,8 @@ class CancelController {
     return call;
   }
 
-  @PostMapping("/{callId}")
+  /** Any id but {@code active-calls}: a POST there is the wrong method on the listing (405), not an unknown id. */
+  @PostMapping("/{callId:(?!active-calls$).+}")
   ResponseEntity<Map<String, Object>> cancel(Caller caller, @PathVariable String callId)
       throws InterruptedException {
     caller.require("runs:write");
@@ -97,12 +101,8 @@ class CancelController {
     List<Map<String, Object>> failed = new ArrayList<>();
     for (RunRecord run : runs.active(caller.orgId(), MAX_ACTIVE)) {
       try {
-        if (temporal.cancel(run.workflowId())) {
-          cancelled.add(run.id());
-        } else {
-          runs.markEnded(run.id(), "cancelled", "cancelled", "the run was cancelled (its workflow was already gone)");
-          cancelled.add(run.id());
-        }
+        if (!temporal.cancel(run.workflowId())) endWithoutWorkflow(run);
+        cancelled.add(run.id());
       } catch (RuntimeException e) {
         failed.add(Map.of("call_id", run.id(), "error", "temporal_unavailable", "message", "could not cancel"));
       }
@@ -127,9 +127,7 @@ class CancelController {
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable",
           "Temporal did not take the cancellation; try again", Map.of("call_id", run.id()));
     }
-    if (!reached) {
-      runs.markEnded(run.id(), "cancelled", "cancelled", "the run was cancelled (its workflow was already gone)");
-    }
+    if (!reached) endWithoutWorkflow(run);
     RunRecord now = settled(run);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("call_id", run.id());
@@ -138,6 +136,21 @@ class CancelController {
     out.put("output", now.active() ? null : now.output());
     out.put("status_url", "/api/v1/runs/" + run.id());
     return ResponseEntity.status(now.active() ? HttpStatus.ACCEPTED : HttpStatus.OK).body(out);
+  }
+
+  /**
+   * Ends a run whose workflow Temporal does not know: gone (lost), or not started yet by the request that recorded
+   * it. In the second case the workflow may start right after the first look: it is asked to stop once more after
+   * the run is marked (the starter, seeing the mark after its start, stops it as well).
+   */
+  private void endWithoutWorkflow(RunRecord run) {
+    runs.markEnded(run.id(), "cancelled", "cancelled", "the run was cancelled (it had no running workflow)");
+    try {
+      temporal.cancel(run.workflowId());
+    } catch (RuntimeException e) {
+      // The run is marked: a starter that gets its workflow going after this sees the mark and stops it.
+      log.warn("run {}: second cancel of a workflow not found at first failed ({})", run.id(), e.toString());
+    }
   }
 
   private RunRecord settled(RunRecord run) throws InterruptedException {

@@ -26,6 +26,7 @@ import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -155,7 +156,7 @@ public class TemporalGateway {
    * Waits for the run's result.
    *
    * @throws TimeoutException when it is still running after {@code timeout}
-   * @throws RunFailedException when it failed
+   * @throws RunFailedException when it failed or was cancelled ({@link RunFailedException#cancelled()})
    * @throws RunUnreachableException when Temporal could not be asked
    */
   public RunResult await(String workflowId, Duration timeout) throws TimeoutException {
@@ -166,6 +167,9 @@ public class TemporalGateway {
       if (e.getCause() instanceof ApplicationFailure af && RunFailures.NODE_FAILED.equals(af.getType())) {
         String nodeType = af.getDetails().getSize() == 0 ? null : af.getDetails().get(String.class);
         throw new RunFailedException(nodeType, af.getOriginalMessage());
+      }
+      if (e.getCause() instanceof CanceledFailure) {
+        throw new RunFailedException(RunFailedException.CANCELLED, "the run was cancelled");
       }
       String message = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
       throw new RunFailedException(null, "the run's workflow did not complete: " + message);

@@ -36,6 +36,7 @@ public class RunService {
   private final RunRepository runs;
   /** How often a synchronous wait looks whether the run now waits for a person. */
   private static final Duration WAITING_CHECK = Duration.ofSeconds(1);
+  private static final String CANCELLED = "cancelled";
   private final TemporalGateway temporal;
   private final IdempotencyKeys keys;
   private final TransactionTemplate tx;
@@ -182,6 +183,15 @@ public class RunService {
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable",
           "the run could not be started: Temporal is not reachable", Map.of("run_id", run.runId()));
     }
+    // A cancel that came between recording the run and starting it found no workflow and ended the run in
+    // PostgreSQL only: the workflow it could not see must not run (and overwrite "cancelled" with its outcome).
+    if (CANCELLED.equals(runs.statusOf(run.runId()).orElse(null))) {
+      try {
+        temporal.cancel(run.workflowId());
+      } catch (RuntimeException e) {
+        log.warn("run {}: cancelled before its workflow started, and stopping that workflow failed", run.runId(), e);
+      }
+    }
   }
 
   /**
@@ -234,8 +244,9 @@ public class RunService {
 
   /**
    * Waits up to the sync timeout for a started run: 504 when it is still running, 502 when its model provider
-   * failed, 500 when it failed otherwise, 503 when Temporal does not answer; each with the run id. A run that
-   * pauses for a person ends the wait at once ({@link RunWaitingException}, answered 202): approvals take hours.
+   * failed, 409 when it was cancelled, 500 when it failed otherwise, 503 when Temporal does not answer; each with
+   * the run id. A run that pauses for a person ends the wait at once ({@link RunWaitingException}, answered 202):
+   * approvals take hours.
    */
   public CompletedRun await(StartedRun started) {
     String runId = started.runId();
@@ -264,6 +275,14 @@ public class RunService {
           "Temporal did not answer while waiting for the run; it may still complete: poll status_url",
           stillRunning(runId));
     } catch (RunFailedException e) {
+      if (e.cancelled()) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("run_id", runId);
+        extra.put("status", "cancelled");
+        extra.put("status_url", "/api/v1/runs/" + runId);
+        throw new ApiException(HttpStatus.CONFLICT, "cancelled",
+            "the run was cancelled before it finished; what it produced so far is at status_url", extra);
+      }
       boolean provider = e.failureType() != null && LlmFailures.ALL.contains(e.failureType());
       throw new ApiException(provider ? HttpStatus.BAD_GATEWAY : HttpStatus.INTERNAL_SERVER_ERROR,
           provider ? "provider_error" : "run_failed", e.getMessage(), Map.of("run_id", runId));

@@ -99,11 +99,12 @@ class AgentChatController {
     List<Map<String, Object>> messages = history(caller, agent, session);
     messages.add(Map.of("role", "user", "content", turn.text()));
     Map<String, Object> input = ChatInputs.mapInput(InputSchema.of(agent.definition()), messages, turn.text());
+    boolean async = AsyncRequests.requested(request);
     RunCommand command = new RunCommand(agent.flowId(), agent.version(), input, Map.of("user_text", turn.text()),
         null, session, CHANNEL, turn.stream());
-    PreparedRun prepared = runs.prepare(caller, agent, command);
+    // A turn nobody waits for is a background task, as on every other route (cancel/background-task finds it).
+    PreparedRun prepared = runs.prepare(caller, agent, async ? command.inBackground() : command);
     Idempotency idempotency = Idempotency.of(request, body);
-    boolean async = AsyncRequests.requested(request);
     HttpHeaders headers = EventStreams.headers();
     headers.set("x-flow-precharge", CreditService.format(credits.precharge()));
     // A retry of a turn that already started holds no credits again: it follows that turn.
@@ -118,7 +119,14 @@ class AgentChatController {
     }
     if (async) {
       StartedRun started = launch.get();
-      return RunResponses.accepted(runRecords.find(caller.orgId(), started.runId()).orElseThrow(), Map.of());
+      ResponseEntity<Map<String, Object>> accepted =
+          RunResponses.accepted(runRecords.find(caller.orgId(), started.runId()).orElseThrow(), Map.of());
+      // The balance and pre-charge headers go with every answer, so a client that does not wait sees the cost too.
+      HttpHeaders all = new HttpHeaders();
+      all.addAll(accepted.getHeaders());
+      all.set("x-flow-balance", headers.getFirst("x-flow-balance"));
+      all.set("x-flow-precharge", headers.getFirst("x-flow-precharge"));
+      return ResponseEntity.status(accepted.getStatusCode()).headers(all).body(accepted.getBody());
     }
     if (turn.stream()) {
       var run = streams.listenAndLaunch(caller.orgId(), prepared, launch);

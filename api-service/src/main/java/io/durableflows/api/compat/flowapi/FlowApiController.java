@@ -137,9 +137,10 @@ class FlowApiController {
     }
     CompletedRun run = runs.runAndWait(caller, flow, command, idempotency);
     RunResult result = run.result();
+    // Created when the run was: a retry with the same Idempotency-Key gets the same completion, byte for byte.
     Object completion = "openai_chat_completion".equals(result.shape())
         ? result.output()
-        : ChatCompletions.of("flowrun_" + run.runId(), Instant.now().getEpochSecond(),
+        : ChatCompletions.of("flowrun_" + run.runId(), runs.record(caller, run).createdAt().toEpochSecond(),
             result.model(), result.text(), "stop", result.usage());
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).header("X-Run-Id", run.runId())
         .body(completion);
