@@ -110,7 +110,10 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
       throw cancelled(request, interpreter, current);
     }
     Workflow.setCurrentDetails("completed");
-    finish(request, interpreter, null, RunOutcome.COMPLETED, null, null, result, null);
+    RunResult completed = result;
+    // A cancel arriving now must not interrupt the write that makes the run's row final: the run has completed.
+    Workflow.newDetachedCancellationScope(() -> finish(request, interpreter, null, RunOutcome.COMPLETED, null, null,
+        completed, null)).run();
     return result;
   }
 
@@ -240,7 +243,8 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
       String reason, Throwable cause) {
     String message = "node '" + node + "' failed: " + reason;
     Workflow.setCurrentDetails("failed at node **" + node + "**");
-    finish(request, interpreter, node, RunOutcome.FAILED, type, message, null, null);
+    Workflow.newDetachedCancellationScope(() -> finish(request, interpreter, node, RunOutcome.FAILED, type, message,
+        null, null)).run();
     return cause == null
         ? ApplicationFailure.newNonRetryableFailure(message, RunFailures.NODE_FAILED, type)
         : ApplicationFailure.newNonRetryableFailureWithCause(message, RunFailures.NODE_FAILED, cause, type);
