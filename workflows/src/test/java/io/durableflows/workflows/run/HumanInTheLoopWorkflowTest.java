@@ -20,6 +20,7 @@ import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
 import io.durableflows.workflows.store.RunStoreActivities;
 import io.durableflows.workflows.tools.ToolActivities;
+import io.durableflows.workflows.tools.ToolResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -106,5 +107,26 @@ class HumanInTheLoopWorkflowTest {
 
     assertThat(result(workflow).output()).isEqualTo("Denied by alice: not today");
     verify(llm, never()).complete(any());
+  }
+
+  @Test
+  void rawOutput_ofAToolNode_isTheToolsText_whileTemplatesGetItsStructuredOutput() {
+    when(tools.call(any())).thenReturn(
+        new ToolResult(Map.of("expression", "6*7", "result", 42), "42", 1, "act-1", 1, false));
+    FlowDefinition flow = TestFlows.parse("""
+        {"slug": "calc", "nodes": [
+          {"id": "input", "type": "input", "data": {"variables": [{"name": "expression"}]}},
+          {"id": "calc", "type": "tool",
+           "data": {"tool": "calculator", "arguments": {"expression": "{{input.expression}}"}}},
+          {"id": "shown", "type": "template", "data": {"json": {"result": "{{calc.output.result}}"}}},
+          {"id": "output", "type": "output", "data": {"shape": "raw", "source": "calc"}}],
+         "edges": [{"id": "e1", "source": "input", "target": "calc"},
+                   {"id": "e2", "source": "calc", "target": "shown"},
+                   {"id": "e3", "source": "shown", "target": "output"}]}""");
+
+    RunResult result = result(start(flow, Map.of("expression", "6*7")));
+
+    assertThat(result.output()).isEqualTo("42");
+    assertThat(result.text()).isEqualTo("42");
   }
 }
