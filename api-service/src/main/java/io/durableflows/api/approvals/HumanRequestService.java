@@ -92,9 +92,11 @@ public class HumanRequestService implements RunRequestsLookup {
     caller.require("runs:write");
     HumanRequestRecord row = require(caller, kind, id);
     HumanAnswer signed = sign(caller, answer, id);
-    refuseEarly(row, signed);
     RunRecord run = runs.find(caller.orgId(), row.runId())
         .orElseThrow(() -> ApiException.notFound(kind + " '" + id + "'"));
+    // Closed because its run ended, not by anyone's answer: the run's end is what the person needs to hear.
+    if (!run.active() && row.closedByRunEnd()) throw runEnded(run);
+    refuseEarly(row, signed);
     if (!run.active()) throw runEnded(run);
     try {
       if (async) {
