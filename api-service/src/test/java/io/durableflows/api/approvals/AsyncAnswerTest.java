@@ -182,4 +182,26 @@ class AsyncAnswerTest extends HitlApiTest {
     assertError(r, 409, "already_resolved");
     assertThat(getApproval(org, id).path("status").asText()).isEqualTo("approved");
   }
+
+  @Test
+  void twoAsyncAnswersInARow_theFirstWinsAndTheRunStillCompletes() throws Exception {
+    TestOrg org = newOrg();
+    JsonNode approval = pendingApproval(org);
+    String id = approval.path("id").asText();
+
+    Http.Response first = http.post("/api/v1/approvals/" + id + "/respond", org.token(),
+        Map.of("decision", "approve", "responder", "first"), ASYNC);
+    Http.Response second = http.post("/api/v1/approvals/" + id + "/respond", org.token(),
+        Map.of("decision", "deny", "responder", "second"), ASYNC);
+
+    assertThat(first.status()).as(first.body()).isEqualTo(202);
+    assertThat(second.status()).as("queued, or refused once the first was recorded: " + second.body())
+        .isIn(202, 409);
+    JsonNode run = awaitEnd(org, approval.path("run_id").asText());
+    assertThat(run.path("status").asText()).isEqualTo("completed");
+    assertThat(run.path("output").asText()).startsWith("Offline answer to");
+    JsonNode view = getApproval(org, id);
+    assertThat(view.path("status").asText()).isEqualTo("approved");
+    assertThat(view.path("responder").path("name").asText()).isEqualTo("first");
+  }
 }

@@ -45,7 +45,8 @@ public interface FlowRunWorkflow {
 
   /**
    * Refuses, before anything is written to the history, an answer to an unknown, answered, expired or cancelled
-   * request, and one that does not fit it; the failure's type is one of {@code HitlFailures}.
+   * request, and one that does not fit it. The refusal's innermost cause is an {@code ApplicationFailure} whose
+   * type is one of {@code HitlFailures}.
    */
   @UpdateValidatorMethod(updateName = RESPOND_UPDATE)
   void validateRespond(HumanAnswer answer);

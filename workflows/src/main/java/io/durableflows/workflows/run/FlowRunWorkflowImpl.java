@@ -158,6 +158,16 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
 
   @Override
   public void validateRespond(HumanAnswer answer) {
+    try {
+      check(answer);
+    } catch (ApplicationFailure refused) {
+      // Thrown from a validator as is, an ApplicationFailure reaches the client without its type (Java SDK 1.38,
+      // sdk-java#2875: serialized twice); as the cause of a plain exception it arrives intact, type and all.
+      throw new IllegalArgumentException(refused.getOriginalMessage(), refused);
+    }
+  }
+
+  private void check(HumanAnswer answer) {
     String id = answer == null ? null : answer.requestId();
     HumanRequests.check(id == null ? null : requests.get(id), id == null ? null : resolutions.get(id), answer, now());
   }
@@ -174,7 +184,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   @Override
   public void answer(HumanAnswer answer) {
     try {
-      validateRespond(answer);
+      check(answer);
     } catch (ApplicationFailure refused) {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("state", "answer_rejected");

@@ -1,6 +1,7 @@
 package io.durableflows.workflows.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -12,6 +13,7 @@ import io.durableflows.workflows.TaskQueues;
 import io.durableflows.workflows.events.RunEvent;
 import io.durableflows.workflows.flow.FlowDefinition;
 import io.durableflows.workflows.flow.TestFlows;
+import io.durableflows.workflows.hitl.HitlFailures;
 import io.durableflows.workflows.hitl.HumanAnswer;
 import io.durableflows.workflows.hitl.HumanRequest;
 import io.durableflows.workflows.hitl.HumanResolution;
@@ -24,6 +26,8 @@ import io.durableflows.workflows.tools.ToolResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.util.List;
@@ -128,5 +132,44 @@ class HumanInTheLoopWorkflowTest {
 
     assertThat(result.output()).isEqualTo("42");
     assertThat(result.text()).isEqualTo("42");
+  }
+
+  @Test
+  void respond_toARequestAlreadyResolved_isRefusedWithTheFailureTypeIntact() throws Exception {
+    when(llm.complete(any())).thenAnswer(call -> {
+      Thread.sleep(2_000);
+      return ANSWER;
+    });
+    FlowRunWorkflow workflow = start(TestFlows.example("approval-demo"), Map.of("question", "Why?"));
+    HumanRequest request = awaitPending(workflow);
+    workflow.respond(new HumanAnswer(request.id(), HumanAnswer.APPROVE, null, null, null, "tok_1", "alice"));
+
+    WorkflowUpdateException refused = catchThrowableOfType(WorkflowUpdateException.class, () -> workflow.respond(
+        new HumanAnswer(request.id(), HumanAnswer.DENY, null, null, null, "tok_2", "bob")));
+
+    ApplicationFailure innermost = null;
+    for (Throwable t = refused.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure af) innermost = af;
+    }
+    assertThat(innermost).isNotNull();
+    assertThat(innermost.getType()).isEqualTo(HitlFailures.ALREADY_RESOLVED);
+    assertThat(innermost.getOriginalMessage()).isEqualTo(request.id() + " was already approved by alice");
+  }
+
+  @Test
+  void answerSignal_thatTheRunRefuses_isNotedInTheEventLogAndTheRunKeepsWaiting() throws Exception {
+    when(llm.complete(any())).thenReturn(ANSWER);
+    FlowRunWorkflow workflow = start(TestFlows.example("approval-demo"), Map.of("question", "Why?"));
+    HumanRequest request = awaitPending(workflow);
+
+    workflow.answer(new HumanAnswer(request.id(), HumanAnswer.ANSWER, null, null, "yes", "tok_1", "alice"));
+    workflow.answer(new HumanAnswer(request.id(), HumanAnswer.APPROVE, null, null, null, "tok_1", "alice"));
+    workflow.answer(new HumanAnswer(request.id(), HumanAnswer.DENY, null, null, null, "tok_2", "bob"));
+
+    assertThat(result(workflow).output()).isEqualTo("Because of Rayleigh scattering.");
+    List<Object> rejected = workflow.events(0).events().stream()
+        .filter(e -> RunEvent.STATUS.equals(e.type()) && "answer_rejected".equals(e.data().get("state")))
+        .map(e -> e.data().get("error")).toList();
+    assertThat(rejected).containsExactly(HitlFailures.INVALID_ANSWER, HitlFailures.ALREADY_RESOLVED);
   }
 }
