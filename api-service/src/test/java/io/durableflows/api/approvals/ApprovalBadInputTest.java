@@ -632,6 +632,16 @@ class ApprovalBadInputTest extends HitlApiTest {
         "insufficient_scope");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"/api/v1/approvals/pending", "/api/v1/approvals/apr_x",
+      "/api/v1/approvals/tools/calculator/stats", "/api/v1/approvals/dashboard/summary", "/api/v1/questions/pending",
+      "/api/v1/questions/qst_x"})
+  void reads_withATokenWithoutRunsRead_return403(String path) {
+    TestOrg org = newOrg(List.of("flows:read", "flows:write"));
+
+    assertError(http.get(path, org.token()), 403, "insufficient_scope");
+  }
+
   @Test
   void summary_withoutAToken_returns401() {
     assertThat(http.get("/api/v1/approvals/dashboard/summary", null).status()).isEqualTo(401);
