@@ -95,6 +95,22 @@ class ToolCallApprovalTest extends HitlApiTest {
   }
 
   @Test
+  void respond_withModifiedArgumentsEqualToTheProposal_doesNotCountAsAModification() throws Exception {
+    TestOrg org = newOrg();
+    JsonNode approval = waitingCalculation(org, "2+3");
+
+    Http.Response r = respond(org, approval.path("id").asText(),
+        Map.of("decision", "approve", "modified_arguments", Map.of("expression", "2+3")));
+
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("arguments_modified").asBoolean()).isFalse();
+    assertThat(r.json().path("final_arguments")).isEqualTo(Http.JSON.valueToTree(Map.of("expression", "2+3")));
+    assertThat(awaitEnd(org, approval.path("run_id").asText()).path("output").asText()).isEqualTo("5");
+    JsonNode stats = http.get("/api/v1/approvals/tools/calculator/stats", org.token()).json();
+    assertThat(stats.path("approved_with_modified_arguments").asLong()).isZero();
+  }
+
+  @Test
   void runRecord_afterApproval_listsTheToolCallWithItsIdempotencyKeyAndActivity() throws Exception {
     TestOrg org = newOrg();
     JsonNode approval = waitingCalculation(org, "2+3");
