@@ -112,6 +112,9 @@ public class HumanRequestService implements RunRequestsLookup {
     } catch (AnswerRefusedException e) {
       throw refused(e);
     } catch (RunNotWaitingException e) {
+      // The run ended since the checks above: if another answer ended it, that answer is what to tell.
+      requests.find(caller.orgId(), id).filter(now -> !now.pending() && !now.closedByRunEnd())
+          .ifPresent(now -> refuseEarly(now, signed));
       throw runEnded(run);
     } catch (RunUnreachableException e) {
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable", e.getMessage(),

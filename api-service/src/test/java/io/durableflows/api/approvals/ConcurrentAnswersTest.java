@@ -44,7 +44,7 @@ class ConcurrentAnswersTest extends HitlApiTest {
   void twoAnswersAtOnce_oneWinsAndTheOtherGets409() throws Exception {
     TestOrg org = newOrg();
     createExample(org, "approval-demo");
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 5; round++) {
       JsonNode approval = waitingApproval(org, "approval-demo", input("question", "race " + round));
       String id = approval.path("id").asText();
 
