@@ -44,6 +44,11 @@ record HumanRequestRecord(
     return PENDING.equals(status);
   }
 
+  /** Cancelled with nobody answering: its run ended (or the sweep found it ended) while it waited. */
+  boolean closedByRunEnd() {
+    return "cancelled".equals(status) && responderId == null;
+  }
+
   /** The request as the workflow holds it, so the API can explain a refusal with the workflow's own rules. */
   HumanRequest toRequest() {
     return new HumanRequest(id, kind, nodeId, message, context, tool, arguments, argumentsSchema, reason, answerType,

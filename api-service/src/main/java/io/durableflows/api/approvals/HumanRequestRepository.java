@@ -148,8 +148,8 @@ class HumanRequestRepository {
   List<Map<String, Object>> pendingBy(String orgId, String column) {
     String expression = "tool".equals(column) ? "tool" : "flow_slug";
     return jdbc.sql("select " + expression + " as key, count(*) as n from human_requests where org_id = :org "
-            + "and status = 'pending' and " + expression + " is not null group by " + expression
-            + " order by n desc, key limit 10")
+            + "and kind = 'approval' and status = 'pending' and " + expression + " is not null "
+            + "group by " + expression + " order by n desc, key limit 10")
         .param("org", orgId)
         .query((rs, n) -> {
           Map<String, Object> m = new LinkedHashMap<>();

@@ -92,9 +92,11 @@ public class HumanRequestService implements RunRequestsLookup {
     caller.require("runs:write");
     HumanRequestRecord row = require(caller, kind, id);
     HumanAnswer signed = sign(caller, answer, id);
-    refuseEarly(row, signed);
     RunRecord run = runs.find(caller.orgId(), row.runId())
         .orElseThrow(() -> ApiException.notFound(kind + " '" + id + "'"));
+    // Closed because its run ended, not by anyone's answer: the run's end is what the person needs to hear.
+    if (!run.active() && row.closedByRunEnd()) throw runEnded(run);
+    refuseEarly(row, signed);
     if (!run.active()) throw runEnded(run);
     try {
       if (async) {
@@ -110,6 +112,9 @@ public class HumanRequestService implements RunRequestsLookup {
     } catch (AnswerRefusedException e) {
       throw refused(e);
     } catch (RunNotWaitingException e) {
+      // The run ended since the checks above: if another answer ended it, that answer is what to tell.
+      requests.find(caller.orgId(), id).filter(now -> !now.pending() && !now.closedByRunEnd())
+          .ifPresent(now -> refuseEarly(now, signed));
       throw runEnded(run);
     } catch (RunUnreachableException e) {
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable", e.getMessage(),

@@ -140,7 +140,12 @@ public class TemporalGateway {
 
   private static RuntimeException answerFailure(String workflowId, Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof WorkflowUpdateException && t.getCause() instanceof ApplicationFailure af) {
+      if (t instanceof WorkflowUpdateException && t.getCause() instanceof ApplicationFailure) {
+        // The run's refusal is the innermost application failure, however the SDK wrapped it on the way.
+        ApplicationFailure af = (ApplicationFailure) t.getCause();
+        for (Throwable c = af.getCause(); c != null; c = c.getCause()) {
+          if (c instanceof ApplicationFailure inner) af = inner;
+        }
         return new AnswerRefusedException(af.getType(), af.getOriginalMessage());
       }
       if (t instanceof WorkflowNotFoundException

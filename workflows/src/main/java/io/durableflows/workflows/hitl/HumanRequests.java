@@ -124,7 +124,9 @@ public final class HumanRequests {
     } else {
       status = HumanResolution.ANSWERED;
     }
-    boolean modified = answer.modifiedArguments() != null && HumanAnswer.APPROVE.equals(action);
+    // Arguments sent back unchanged (a form submitted as it was shown) are not a modification.
+    boolean modified = answer.modifiedArguments() != null && HumanAnswer.APPROVE.equals(action)
+        && !answer.modifiedArguments().equals(request.arguments());
     return new HumanResolution(request.id(), request.kind(), status, decision, answer.answer(),
         modified ? answer.modifiedArguments() : request.arguments(), modified, answer.comment(), answer.responderId(),
         answer.responderName(), nowMillis, Math.max(0, nowMillis - request.createdAtMillis()));

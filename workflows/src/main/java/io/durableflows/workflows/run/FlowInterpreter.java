@@ -355,7 +355,7 @@ final class FlowInterpreter {
   RunResult finish(FlowNode output, long created) {
     Map<String, Object> d = output.data();
     String source = d.get("source") instanceof String s && context.containsKey(s) ? s : defaultSource(output);
-    String text = source == null ? lastText : Templates.render("{{" + source + "}}", context);
+    String text = source == null ? lastText : textOf(source);
     LlmReply reply = source == null ? null : replies.get(source);
     String model = reply != null ? reply.model() : lastModel();
     String shape = (String) d.get("shape");
@@ -366,6 +366,15 @@ final class FlowInterpreter {
       default -> Templates.renderJson(d.get("template"), context);
     };
     return new RunResult(request.runId(), shape, body, text, model, usage, cost, List.copyOf(steps));
+  }
+
+  /**
+   * A node's text, as the output's {@code source} means it: the {@code text} field a node leaves (a tool's text,
+   * not its structured output, which {@code {{node}}} hands to templates), else its value as text.
+   */
+  private String textOf(String nodeId) {
+    if (context.get(nodeId) instanceof NodeOutput out && out.fields().get("text") instanceof String text) return text;
+    return Templates.render("{{" + nodeId + "}}", context);
   }
 
   List<LlmCallRecord> calls() {

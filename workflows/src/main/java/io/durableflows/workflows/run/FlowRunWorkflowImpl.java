@@ -159,8 +159,13 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     return resolution;
   }
 
+  /** The workers' {@link UpdateFailureConverter} brings the refusal's type to the caller intact. */
   @Override
   public void validateRespond(HumanAnswer answer) {
+    check(answer);
+  }
+
+  private void check(HumanAnswer answer) {
     String id = answer == null ? null : answer.requestId();
     HumanRequests.check(id == null ? null : requests.get(id), id == null ? null : resolutions.get(id), answer, now());
   }
@@ -177,7 +182,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   @Override
   public void answer(HumanAnswer answer) {
     try {
-      validateRespond(answer);
+      check(answer);
     } catch (ApplicationFailure refused) {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("state", "answer_rejected");

@@ -931,4 +931,42 @@ class HumanInTheLoopWorkflowTest {
     assertThat(event(workflow, RunEvent.APPROVAL_RESOLVED).data())
         .containsEntry("arguments", Map.of("expression", "7*6"));
   }
+
+  @Test
+  void rawOutput_ofAToolNode_isTheToolsText_whileTemplatesGetItsStructuredOutput() {
+    when(tools.call(any())).thenReturn(
+        new ToolResult(Map.of("expression", "6*7", "result", 42), "42", 1, "act-1", 1, false));
+    FlowDefinition flow = TestFlows.parse("""
+        {"slug": "calc", "nodes": [
+          {"id": "input", "type": "input", "data": {"variables": [{"name": "expression"}]}},
+          {"id": "calc", "type": "tool",
+           "data": {"tool": "calculator", "arguments": {"expression": "{{input.expression}}"}}},
+          {"id": "shown", "type": "template", "data": {"json": {"result": "{{calc.output.result}}"}}},
+          {"id": "output", "type": "output", "data": {"shape": "raw", "source": "calc"}}],
+         "edges": [{"id": "e1", "source": "input", "target": "calc"},
+                   {"id": "e2", "source": "calc", "target": "shown"},
+                   {"id": "e3", "source": "shown", "target": "output"}]}""");
+
+    RunResult result = result(start(flow, Map.of("expression", "6*7")));
+
+    assertThat(result.output()).isEqualTo("42");
+    assertThat(result.text()).isEqualTo("42");
+  }
+
+  @Test
+  void answerSignals_thatTheRunRefuses_areNotedInTheEventLogAndTheFirstValidOneStands() throws Exception {
+    when(llm.complete(any())).thenReturn(ANSWER);
+    FlowRunWorkflow workflow = start(TestFlows.example("approval-demo"), Map.of("question", "Why?"));
+    HumanRequest request = awaitPending(workflow);
+
+    workflow.answer(new HumanAnswer(request.id(), HumanAnswer.ANSWER, null, null, "yes", "tok_1", "alice"));
+    workflow.answer(new HumanAnswer(request.id(), HumanAnswer.APPROVE, null, null, null, "tok_1", "alice"));
+    workflow.answer(new HumanAnswer(request.id(), HumanAnswer.DENY, null, null, null, "tok_2", "bob"));
+
+    assertThat(result(workflow).output()).isEqualTo("Because of Rayleigh scattering.");
+    List<Object> rejected = workflow.events(0).events().stream()
+        .filter(e -> RunEvent.STATUS.equals(e.type()) && "answer_rejected".equals(e.data().get("state")))
+        .map(e -> e.data().get("error")).toList();
+    assertThat(rejected).containsExactly(HitlFailures.INVALID_ANSWER, HitlFailures.ALREADY_RESOLVED);
+  }
 }
