@@ -7,6 +7,7 @@ import io.durableflows.api.gateway.AnswerRefusedException;
 import io.durableflows.api.gateway.RunNotWaitingException;
 import io.durableflows.api.gateway.RunUnreachableException;
 import io.durableflows.api.gateway.TemporalGateway;
+import io.durableflows.api.runs.RunReconciler;
 import io.durableflows.api.runs.RunRecord;
 import io.durableflows.api.runs.RunRepository;
 import io.durableflows.api.runs.RunRequestsLookup;
@@ -40,14 +41,17 @@ public class HumanRequestService implements RunRequestsLookup {
   private final RunRepository runs;
   private final TemporalGateway temporal;
   private final TokenService tokens;
+  private final RunReconciler reconciler;
   private final Duration answerTimeout;
 
   HumanRequestService(HumanRequestRepository requests, RunRepository runs, TemporalGateway temporal,
-      TokenService tokens, @Value("${df.approvals.answer-timeout:10s}") Duration answerTimeout) {
+      TokenService tokens, RunReconciler reconciler,
+      @Value("${df.approvals.answer-timeout:10s}") Duration answerTimeout) {
     this.requests = requests;
     this.runs = runs;
     this.temporal = temporal;
     this.tokens = tokens;
+    this.reconciler = reconciler;
     this.answerTimeout = answerTimeout;
   }
 
@@ -115,7 +119,9 @@ public class HumanRequestService implements RunRequestsLookup {
       // The run ended since the checks above: if another answer ended it, that answer is what to tell.
       requests.find(caller.orgId(), id).filter(now -> !now.pending() && !now.closedByRunEnd())
           .ifPresent(now -> refuseEarly(now, signed));
-      throw runEnded(run);
+      // Or its workflow ended without recording it (terminated, lost): record that now, closing its requests.
+      RunRecord ended = reconcile(run);
+      throw runEnded(ended);
     } catch (RunUnreachableException e) {
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable", e.getMessage(),
           Map.of("run_id", run.id()));
@@ -182,6 +188,15 @@ public class HumanRequestService implements RunRequestsLookup {
     out.put("expired_ids", expired);
     out.put("closed_ids", closed);
     return out;
+  }
+
+  private RunRecord reconcile(RunRecord run) {
+    try {
+      if (reconciler.settle(run) != RunReconciler.Settled.ALIVE) return runs.find(run.orgId(), run.id()).orElse(run);
+    } catch (RuntimeException e) {
+      // Temporal away: the start-up sweep or a later answer settles it.
+    }
+    return run;
   }
 
   private HumanRequestRecord require(Caller caller, String kind, String id) {

@@ -52,7 +52,7 @@ public class RunResponses {
   }
 
   @ExceptionHandler(RunWaitingException.class)
-  ResponseEntity<Map<String, Object>> waiting(RunWaitingException e) {
+  public ResponseEntity<Map<String, Object>> waiting(RunWaitingException e) {
     List<Map<String, Object>> pending = requests.ofRun(e.runId()).stream()
         .filter(r -> "pending".equals(r.get("status"))).toList();
     Map<String, Object> body = new LinkedHashMap<>();

@@ -310,7 +310,8 @@ class CancellationRoutesTest extends RunApiTest {
     Http.Response r = http.post("/api/v1/approvals/" + approval + "/respond", org.token(),
         Map.of("decision", "approve"));
 
-    assertThat(r.status()).as(r.body()).isEqualTo(409);
+    assertThat(r.status()).as(r.body()).isEqualTo(410);
+    assertThat(r.json().path("error").asText()).isEqualTo("run_ended");
     assertThat(run(org, runId).path("status").asText()).isEqualTo("cancelled");
   }
 

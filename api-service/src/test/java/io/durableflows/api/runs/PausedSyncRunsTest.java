@@ -106,6 +106,8 @@ class PausedSyncRunsTest extends RunApiTest {
         Map.of("text", "Sync 003?", "stream", false));
 
     waiting(r);
+    assertThat(r.header("x-flow-balance")).isEqualTo("10");
+    assertThat(r.header("x-flow-precharge")).isEqualTo("0.5");
     JsonNode run = approveAndFinish(org, r);
     assertThat(run.path("status").asText()).isEqualTo("completed");
     assertThat(run.path("output").asText()).startsWith("Offline answer to \"Sync 003?\"");

@@ -10,6 +10,7 @@ import io.durableflows.api.flows.ResolvedFlow;
 import io.durableflows.api.runs.Idempotency;
 import io.durableflows.api.runs.RunRecord;
 import io.durableflows.api.runs.RunResponses;
+import io.durableflows.api.runs.RunWaitingException;
 import io.durableflows.api.runs.RunRepository;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.CompletedRun;
@@ -54,10 +55,11 @@ class AgentChatController {
   private final RunRepository runRecords;
   private final CreditService credits;
   private final EventStreams streams;
+  private final RunResponses responses;
   private final Json json;
 
   AgentChatController(AgentAuth auth, TokenService tokens, FlowService flows, RunService runs,
-      RunRepository runRecords, CreditService credits, EventStreams streams, Json json) {
+      RunRepository runRecords, CreditService credits, EventStreams streams, RunResponses responses, Json json) {
     this.auth = auth;
     this.tokens = tokens;
     this.flows = flows;
@@ -65,6 +67,7 @@ class AgentChatController {
     this.runRecords = runRecords;
     this.credits = credits;
     this.streams = streams;
+    this.responses = responses;
     this.json = json;
   }
 
@@ -136,7 +139,17 @@ class AgentChatController {
       return null;
     }
     StartedRun started = launch.get();
-    CompletedRun done = runs.await(started);
+    CompletedRun done;
+    try {
+      done = runs.await(started);
+    } catch (RunWaitingException e) {
+      // Paused for a person: the 202 says what it waits for, and carries the turn's credit headers too.
+      ResponseEntity<Map<String, Object>> paused = responses.waiting(e);
+      headers.remove(HttpHeaders.CACHE_CONTROL);
+      headers.remove("X-Accel-Buffering");
+      return ResponseEntity.status(paused.getStatusCode()).headers(paused.getHeaders()).headers(headers)
+          .body(paused.getBody());
+    }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("content", done.result().text());
     out.put("tools", done.result().steps().stream().map(step -> step.get("tool")).toList());
