@@ -66,6 +66,7 @@ public final class OpenAiStubServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<Reply> script = new ConcurrentLinkedQueue<>();
   private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
   private final List<RecordedRequest> cutShort = new CopyOnWriteArrayList<>();
+  private final List<Long> cutShortNanos = new CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong();
 
   private OpenAiStubServer() throws IOException {
@@ -129,11 +130,17 @@ public final class OpenAiStubServer implements AutoCloseable {
     return List.copyOf(cutShort);
   }
 
+  /** When ({@link System#nanoTime}) the stub found each of {@link #streamsCutShort} cut off, in the same order. */
+  public List<Long> streamsCutShortAtNanos() {
+    return List.copyOf(cutShortNanos);
+  }
+
   /** Forgets recorded requests and drops the replies still queued. */
   public void reset() {
     script.clear();
     requests.clear();
     cutShort.clear();
+    cutShortNanos.clear();
   }
 
   @Override
@@ -205,6 +212,7 @@ public final class OpenAiStubServer implements AutoCloseable {
       try {
         stream(exchange, reply, id, created, model, chunks, includeUsage, promptTokens, completionTokens);
       } catch (IOException clientGone) {
+        cutShortNanos.add(System.nanoTime());
         cutShort.add(request);
         throw clientGone;
       }
