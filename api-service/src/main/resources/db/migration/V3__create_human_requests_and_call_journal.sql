@@ -65,6 +65,7 @@ create table idempotency_keys (
   created_at   timestamptz not null default now(),
   primary key (org_id, key)
 );
+create index idempotency_keys_org_created on idempotency_keys (org_id, created_at);
 
 -- Runs started with Prefer: respond-async are background tasks (cancellable as such).
 alter table runs add column background boolean not null default false;

@@ -62,7 +62,7 @@ public final class BuiltInToolActivities implements ToolActivities {
     String key = call.idempotencyKey();
     if (key != null) {
       Optional<String> earlier = journal.find(key);
-      if (earlier.isPresent()) return recorded(earlier.get(), info);
+      if (earlier.isPresent()) return recorded(earlier.get());
     }
     long started = System.nanoTime();
     Tool.Output out = tool.run(arguments);
@@ -72,19 +72,19 @@ public final class BuiltInToolActivities implements ToolActivities {
     String mine = toJson(result);
     String standing = journal.record(new CallJournal.Entry(key, call.runId(), call.nodeId(), KIND, call.tool(),
         info.getActivityId(), info.getAttempt(), toJson(arguments), mine));
-    return sameJson(standing, mine) ? result : recorded(standing, info);
+    return sameJson(standing, mine) ? result : recorded(standing);
   }
 
-  /** What an earlier attempt recorded, as returned by this attempt. */
-  private ToolResult recorded(String resultJson, ActivityInfo info) {
+  /** What an earlier attempt recorded: it keeps the activity id and attempt that ran the tool, marked recorded. */
+  private ToolResult recorded(String resultJson) {
     ToolResult earlier;
     try {
       earlier = json.readValue(resultJson, ToolResult.class);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the call journal holds a tool result that is not a ToolResult", e);
     }
-    return new ToolResult(earlier.output(), earlier.text(), earlier.durationMs(), info.getActivityId(),
-        info.getAttempt(), true);
+    return new ToolResult(earlier.output(), earlier.text(), earlier.durationMs(), earlier.activityId(),
+        earlier.attempt(), true);
   }
 
   /**

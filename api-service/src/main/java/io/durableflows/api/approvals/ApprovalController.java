@@ -59,6 +59,7 @@ class ApprovalController {
    */
   @PostMapping("/bulk-respond")
   Map<String, Object> bulk(Caller caller, @RequestBody Map<String, Object> body, HttpServletRequest request) {
+    caller.require("runs:write");
     List<Map<String, Object>> items = bulkItems(body);
     List<Map<String, Object>> results = service.bulk(caller, items, AsyncRequests.requested(request));
     long ok = results.stream().filter(r -> Boolean.TRUE.equals(r.get("ok"))).count();

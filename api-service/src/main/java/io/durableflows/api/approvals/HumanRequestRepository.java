@@ -43,6 +43,20 @@ class HumanRequestRepository {
         .param("run", runId).query(row).list();
   }
 
+  /** Pending request ids per run, oldest first, for many runs at once. */
+  Map<String, List<String>> pendingIds(List<String> runIds) {
+    Map<String, List<String>> ids = new LinkedHashMap<>();
+    if (runIds.isEmpty()) return ids;
+    jdbc.sql("""
+            select run_id, id from human_requests where run_id in (:runs) and status = 'pending'
+            order by created_at, id""")
+        .param("runs", runIds)
+        .query(rs -> {
+          ids.computeIfAbsent(rs.getString("run_id"), k -> new java.util.ArrayList<>()).add(rs.getString("id"));
+        });
+    return ids;
+  }
+
   /** Pending requests of one kind, oldest first, after the keyset position ({@code afterCreated}, {@code afterId}). */
   List<HumanRequestRecord> pending(String orgId, String kind, String flow, String runId, String tool,
       OffsetDateTime afterCreated, String afterId, int limit) {

@@ -69,6 +69,11 @@ public class HumanRequestService implements RunRequestsLookup {
     return requests.ofRun(runId).stream().map(HumanRequestViews::of).toList();
   }
 
+  @Override
+  public Map<String, List<String>> pendingIds(List<String> runIds) {
+    return requests.pendingIds(runIds);
+  }
+
   Map<String, Object> pending(Caller caller, String kind, String flow, String runId, String tool, String cursor,
       int limit) {
     caller.require("runs:read");
@@ -131,13 +136,17 @@ public class HumanRequestService implements RunRequestsLookup {
   /** Each item answered on its own: one bad item does not stop the others. */
   List<Map<String, Object>> bulk(Caller caller, List<Map<String, Object>> items, boolean async) {
     caller.require("runs:write");
+    // Once one answer had to be queued (the workers are not taking updates), the rest go as signals at once:
+    // waiting out the answer timeout per item would hold the request for minutes.
+    boolean[] signal = {async};
     return items.stream().map(item -> {
       String id = item.get("id") instanceof String s ? s : null;
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("id", id);
       try {
         if (id == null) throw ApiException.badRequest("invalid_request", "id is required: the approval's id");
-        Reply reply = respond(caller, HumanRequest.APPROVAL, id, Answers.approval(item), async);
+        Reply reply = respond(caller, HumanRequest.APPROVAL, id, Answers.approval(item), signal[0]);
+        if (reply.status() == HttpStatus.ACCEPTED) signal[0] = true;
         result.put("ok", true);
         result.put("status", reply.status().value());
         result.put("approval", reply.body());
@@ -209,7 +218,7 @@ public class HumanRequestService implements RunRequestsLookup {
     String name = answer.responderName() != null ? answer.responderName()
         : tokens.name(caller.orgId(), caller.tokenId()).orElse(caller.tokenId());
     return new HumanAnswer(id, answer.action(), answer.comment(), answer.modifiedArguments(), answer.answer(),
-        caller.tokenId(), name);
+        caller.tokenId(), name, System.currentTimeMillis());
   }
 
   /** The stored request already tells most refusals: answer them without troubling the run. */

@@ -49,14 +49,17 @@ class CancelController {
   Map<String, Object> active(Caller caller, @RequestParam(defaultValue = "100") int limit) {
     caller.require("runs:read");
     Cursors.limit(limit, MAX_ACTIVE);
-    List<Map<String, Object>> calls = runs.active(caller.orgId(), limit).stream().map(this::call).toList();
+    List<RunRecord> active = runs.active(caller.orgId(), limit);
+    Map<String, List<String>> waitingFor = requests.pendingIds(
+        active.stream().filter(r -> RunRecord.WAITING.equals(r.status())).map(RunRecord::id).toList());
+    List<Map<String, Object>> calls = active.stream().map(run -> call(run, waitingFor)).toList();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("data", calls);
     out.put("count", calls.size());
     return out;
   }
 
-  private Map<String, Object> call(RunRecord run) {
+  private static Map<String, Object> call(RunRecord run, Map<String, List<String>> waitingFor) {
     Map<String, Object> call = new LinkedHashMap<>();
     call.put("call_id", run.id());
     call.put("run_id", run.id());
@@ -65,10 +68,7 @@ class CancelController {
     call.put("channel", run.channel());
     call.put("background", run.background());
     call.put("started_at", run.startedAt());
-    if (RunRecord.WAITING.equals(run.status())) {
-      call.put("waiting_for", requests.ofRun(run.id()).stream()
-          .filter(r -> "pending".equals(r.get("status"))).map(r -> r.get("id")).toList());
-    }
+    if (RunRecord.WAITING.equals(run.status())) call.put("waiting_for", waitingFor.getOrDefault(run.id(), List.of()));
     call.put("cancel_url", "/api/v1/cancel/" + run.id());
     return call;
   }

@@ -1,6 +1,7 @@
 package io.durableflows.api.gateway;
 
 import io.durableflows.workflows.TaskQueues;
+import io.durableflows.workflows.hitl.HitlFailures;
 import io.durableflows.workflows.hitl.HumanAnswer;
 import io.durableflows.workflows.hitl.HumanResolution;
 import io.durableflows.workflows.events.EventPage;
@@ -46,6 +47,8 @@ import org.springframework.stereotype.Component;
 @EnableConfigurationProperties(TemporalProperties.class)
 public class TemporalGateway {
   private static final Logger log = LoggerFactory.getLogger(TemporalGateway.class);
+  private static final java.util.Set<String> REFUSALS = java.util.Set.of(HitlFailures.REQUEST_NOT_FOUND,
+      HitlFailures.ALREADY_RESOLVED, HitlFailures.REQUEST_EXPIRED, HitlFailures.INVALID_ANSWER);
   static final SearchAttributeKey<String> ORG = SearchAttributeKey.forKeyword("DfOrg");
   static final SearchAttributeKey<String> FLOW = SearchAttributeKey.forKeyword("DfFlow");
   static final SearchAttributeKey<String> VERSION = SearchAttributeKey.forKeyword("DfVersion");
@@ -140,22 +143,22 @@ public class TemporalGateway {
 
   private static RuntimeException answerFailure(String workflowId, Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof WorkflowUpdateException && t.getCause() instanceof ApplicationFailure) {
-        // The run's refusal is the innermost application failure, however the SDK wrapped it on the way.
-        ApplicationFailure af = (ApplicationFailure) t.getCause();
-        for (Throwable c = af.getCause(); c != null; c = c.getCause()) {
-          if (c instanceof ApplicationFailure inner) af = inner;
-        }
+      // The run's own refusals carry one of its failure types; any other failure of an update (say the run was
+      // cancelled after it took the answer) means nobody is waiting for it any more.
+      if (t instanceof ApplicationFailure af && REFUSALS.contains(af.getType())) {
         return new AnswerRefusedException(af.getType(), af.getOriginalMessage());
       }
-      if (t instanceof WorkflowNotFoundException
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof WorkflowUpdateException || t instanceof WorkflowNotFoundException
           || t instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.NOT_FOUND) {
-        return new RunNotWaitingException("the run is no longer running");
+        return new RunNotWaitingException("the run is no longer waiting for this answer");
       }
     }
     log.warn("answering run workflow {} failed", workflowId, e);
     return new RunUnreachableException("Temporal did not take the answer for run workflow " + workflowId);
   }
+
 
   /**
    * Waits for the run's result.

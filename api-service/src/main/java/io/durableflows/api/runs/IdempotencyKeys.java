@@ -18,14 +18,13 @@ class IdempotencyKeys {
   record Claim(String runId, String requestHash) {}
 
   /**
-   * Claims the key for {@code runId}; empty when this request now owns it, else the earlier claim. A claim older
-   * than {@code ttl} is forgotten first, so the key can start a new run.
+   * Claims the key for {@code runId}; empty when this request now owns it, else the earlier claim. Claims older
+   * than {@code ttl} are forgotten first, so the key can start a new run.
    */
   Optional<Claim> claim(String orgId, Idempotency idempotency, String runId, Duration ttl) {
-    jdbc.sql("""
-            delete from idempotency_keys where org_id = :org and key = :key
-              and created_at < now() - make_interval(secs => :ttl)""")
-        .param("org", orgId).param("key", idempotency.key()).param("ttl", ttl.toSeconds()).update();
+    // Every expired key of the org goes, not only this one: nothing else purges them.
+    jdbc.sql("delete from idempotency_keys where org_id = :org and created_at < now() - make_interval(secs => :ttl)")
+        .param("org", orgId).param("ttl", ttl.toSeconds()).update();
     int inserted = jdbc.sql("""
             insert into idempotency_keys (org_id, key, request_hash, run_id) values (:org, :key, :hash, :run)
             on conflict (org_id, key) do nothing""")

@@ -87,10 +87,6 @@ public class RunService {
   /** A finished run: its id and its result ({@link #record} reads the rest from PostgreSQL when needed). */
   public record CompletedRun(String runId, RunResult result) {}
 
-  public CompletedRun runAndWait(Caller caller, RunCommand command) {
-    return runAndWait(caller, command, null);
-  }
-
   public CompletedRun runAndWait(Caller caller, RunCommand command, Idempotency idempotency) {
     caller.require("runs:write");
     ResolvedFlow flow = flows.resolve(caller.orgId(), command.flowRef(), command.version());
@@ -135,11 +131,6 @@ public class RunService {
     String runId = Ids.newId("run");
     return new PreparedRun(runId, FlowRunWorkflow.workflowId(caller.orgCode(), flow.slug(), runId), flow, command,
         definition, input);
-  }
-
-  /** Records the run and starts its workflow; 503 (with the run id) when Temporal does not take it. */
-  public StartedRun launch(Caller caller, PreparedRun run) {
-    return launch(caller, run, null);
   }
 
   /**
@@ -221,14 +212,6 @@ public class RunService {
     if (idempotency == null) return Optional.empty();
     return keys.find(caller.orgId(), idempotency.key(), idempotencyTtl)
         .map(claim -> replay(caller, run, idempotency, claim));
-  }
-
-  public StartedRun start(Caller caller, ResolvedFlow flow, RunCommand command) {
-    return launch(caller, prepare(caller, flow, command));
-  }
-
-  public CompletedRun runAndWait(Caller caller, ResolvedFlow flow, RunCommand command) {
-    return await(start(caller, flow, command));
   }
 
   /** Starts a run in the background (or finds the one its Idempotency-Key started): what 202 answers point to. */

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * A run asking a person: an approval (of an {@code approval} node, or of a tool call with {@code tool} and its
  * proposed {@code arguments}) or a question ({@code answerType} text, choice or json). Ids are {@code apr_…} or
- * {@code q_…}. {@code expiresAtMillis} is null when the request waits for as long as it takes; when it passes,
+ * {@code qst_…}. {@code expiresAtMillis} is null when the request waits for as long as it takes; when it passes,
  * an approval takes {@code timeoutDecision} and a question {@code timeoutAnswer} (or fails the run without one).
  */
 public record HumanRequest(

@@ -1,5 +1,7 @@
 package io.durableflows.workflows.hitl;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableflows.workflows.schema.JsonSchemas;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -15,6 +17,9 @@ public final class HumanRequests {
   public static final int MAX_TEXT_ANSWER = 10_000;
   public static final int MAX_COMMENT = 4_000;
   public static final Set<String> ANSWER_TYPES = Set.of("text", "choice", "json");
+  /** An answer or modified arguments travel in the run's history several times: keep them well under its limits. */
+  public static final int MAX_ANSWER_BYTES = 256 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private HumanRequests() {}
 
@@ -39,7 +44,8 @@ public final class HumanRequests {
       throw failure(request.id() + " was already " + resolved.status()
           + (resolved.responderName() == null ? "" : " by " + resolved.responderName()), HitlFailures.ALREADY_RESOLVED);
     }
-    if (request.expiredAt(nowMillis)) {
+    long answeredAt = answer.submittedAtMillis() == null ? nowMillis : Math.min(nowMillis, answer.submittedAtMillis());
+    if (request.expiredAt(answeredAt)) {
       throw failure(request.id() + " expired unanswered", HitlFailures.REQUEST_EXPIRED);
     }
     List<String> problems = problems(request, answer);
@@ -52,6 +58,14 @@ public final class HumanRequests {
   public static List<String> problems(HumanRequest request, HumanAnswer answer) {
     List<String> problems = new ArrayList<>();
     String action = answer.action();
+    if (action == null) {
+      problems.add(request.isApproval() ? "decision must be approve or deny" : "a question takes an answer");
+      return problems;
+    }
+    if (tooLarge(answer.answer()) || tooLarge(answer.modifiedArguments())) {
+      problems.add("the answer must be at most " + MAX_ANSWER_BYTES / 1024 + " KB of JSON");
+      return problems;
+    }
     if (answer.comment() != null && answer.comment().length() > MAX_COMMENT) {
       problems.add("comment must be at most " + MAX_COMMENT + " characters");
     }
@@ -140,6 +154,15 @@ public final class HumanRequests {
     return new HumanResolution(request.id(), request.kind(), HumanResolution.EXPIRED, decision,
         request.isApproval() ? null : request.timeoutAnswer(), request.arguments(), false,
         "no answer before the timeout", null, null, nowMillis, Math.max(0, nowMillis - request.createdAtMillis()));
+  }
+
+  private static boolean tooLarge(Object value) {
+    if (value == null) return false;
+    try {
+      return JSON.writeValueAsBytes(value).length > MAX_ANSWER_BYTES;
+    } catch (JsonProcessingException e) {
+      return true;
+    }
   }
 
   private static ApplicationFailure failure(String message, String type) {

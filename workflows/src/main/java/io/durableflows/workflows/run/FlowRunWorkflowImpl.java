@@ -5,6 +5,7 @@ import io.durableflows.workflows.events.EventPage;
 import io.durableflows.workflows.events.RunEvent;
 import io.durableflows.workflows.flow.FlowDefinition.FlowNode;
 import io.durableflows.workflows.flow.NodeKind;
+import io.durableflows.workflows.hitl.HitlFailures;
 import io.durableflows.workflows.hitl.HumanAnswer;
 import io.durableflows.workflows.hitl.HumanRequest;
 import io.durableflows.workflows.hitl.HumanRequests;
@@ -45,6 +46,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   private final Map<String, HumanResolution> resolutions = new HashMap<>();
   /** Resolutions already written to PostgreSQL: the Respond update completes only then. */
   private final Set<String> recorded = new HashSet<>();
+  private final Map<String, Integer> asked = new HashMap<>();
   private String runId;
 
   @Override
@@ -85,12 +87,12 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
           }
           case TEMPLATE -> finished.put("text", interpreter.runTemplate(node));
           case APPROVAL -> {
-            HumanResolution r = askPerson(interpreter.approvalRequest(node, newRequestId("apr"), now()));
+            HumanResolution r = askPerson(interpreter.approvalRequest(node, newRequestId("apr", node.id()), now()));
             finished.put("text", interpreter.recordApproval(node, r));
             finished.put("decision", r.approved() ? "approved" : FlowInterpreter.DENIED);
           }
           case QUESTION -> {
-            HumanRequest question = interpreter.questionRequest(node, newRequestId("qst"), now());
+            HumanRequest question = interpreter.questionRequest(node, newRequestId("qst", node.id()), now());
             finished.put("text", interpreter.recordAnswer(node, question, askPerson(question)));
           }
           case TOOL -> finished.put("text", runTool(node, interpreter));
@@ -121,9 +123,14 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     return Workflow.currentTimeMillis();
   }
 
-  /** Readable, unguessable and replay-safe (the workflow's own random source). */
-  private static String newRequestId(String prefix) {
-    return prefix + "_" + Workflow.randomUUID().toString().replace("-", "").substring(0, 20);
+  /**
+   * A request's id, derived from the run and the node that asks (and how often it has asked): the same on every
+   * replay whatever else the code draws from the workflow's random source, so ids in PostgreSQL and in streams
+   * always name a request the run knows.
+   */
+  private String newRequestId(String prefix, String nodeId) {
+    int n = asked.merge(nodeId, 1, Integer::sum);
+    return prefix + "_" + RequestIds.of(runId, nodeId, n);
   }
 
   // ------------------------------------------------------------------------------------------ people
@@ -149,7 +156,8 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
       long left = Math.max(1, request.expiresAtMillis() - now());
       answered = Workflow.await(Duration.ofMillis(left), () -> resolutions.containsKey(request.id()));
     }
-    if (!answered) resolutions.put(request.id(), HumanRequests.expire(request, now()));
+    // The timer and an answer can land in the same workflow task: an answer given in time stands.
+    if (!answered) resolutions.putIfAbsent(request.id(), HumanRequests.expire(request, now()));
     HumanResolution resolution = resolutions.get(request.id());
     store.recordResolution(runId, resolution);
     recorded.add(request.id());
@@ -183,12 +191,13 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   public void answer(HumanAnswer answer) {
     try {
       check(answer);
-    } catch (ApplicationFailure refused) {
+    } catch (RuntimeException refused) {
+      // A signal stays in the history: throwing here would fail every replay of this workflow task for good.
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("state", "answer_rejected");
       data.put("request_id", answer == null ? null : answer.requestId());
-      data.put("error", refused.getType());
-      data.put("message", refused.getOriginalMessage());
+      data.put("error", refused instanceof ApplicationFailure af ? af.getType() : HitlFailures.INVALID_ANSWER);
+      data.put("message", refused instanceof ApplicationFailure af ? af.getOriginalMessage() : "malformed answer");
       journal.append(RunEvent.STATUS, null, data);
       return;
     }
@@ -207,7 +216,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   private String runTool(FlowNode node, FlowInterpreter interpreter) {
     ToolCall call = interpreter.toolCall(node);
     HumanResolution approval = null;
-    HumanRequest ask = interpreter.toolApproval(node, call, newRequestId("apr"), now());
+    HumanRequest ask = interpreter.toolApproval(node, call, newRequestId("apr", node.id()), now());
     if (ask != null) {
       approval = askPerson(ask);
       if (!approval.approved()) return interpreter.recordToolDenied(node, call, approval);

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The small JSON Schemas flows carry (a question's answer, a tool's arguments), checked with draft 2020-12.
@@ -30,6 +31,8 @@ public final class JsonSchemas {
           list.addFirst(new AllowSchemaLoader(iri -> iri.toString().startsWith("classpath:")
               || iri.toString().startsWith("https://json-schema.org/draft/2020-12/"))))));
   private static final JsonSchema META = FACTORY.getSchema(SchemaLocation.of(SchemaId.V202012));
+  private static final int MAX_COMPILED = 256;
+  private static final Map<String, JsonSchema> COMPILED = new ConcurrentHashMap<>();
 
   private JsonSchemas() {}
 
@@ -53,10 +56,26 @@ public final class JsonSchemas {
 
   /** Why {@code value} does not match {@code schema}, one message per problem; empty when it matches. */
   public static List<String> violations(Object schema, Object value) {
-    if (!problems(schema).isEmpty()) return List.of("the schema itself is not valid");
-    JsonNode node = JSON.valueToTree(value);
-    JsonSchema compiled = FACTORY.getSchema(JSON.<JsonNode>valueToTree(schema));
-    return sorted(compiled.validate(node)).stream().map(ValidationMessage::getMessage).toList();
+    JsonSchema compiled = compiled(schema);
+    if (compiled == null) return List.of("the schema itself is not valid");
+    return sorted(compiled.validate(JSON.<JsonNode>valueToTree(value))).stream()
+        .map(ValidationMessage::getMessage).toList();
+  }
+
+  /**
+   * The schema checked and compiled once per distinct schema: answers and tool calls are validated in workflow
+   * code, where every call costs the run's thread. Null when the schema is not usable.
+   */
+  private static JsonSchema compiled(Object schema) {
+    JsonNode tree = JSON.valueToTree(schema);
+    String key = tree.toString();
+    JsonSchema cached = COMPILED.get(key);
+    if (cached != null) return cached;
+    if (!problems(schema).isEmpty()) return null;
+    JsonSchema compiled = FACTORY.getSchema(tree);
+    if (COMPILED.size() >= MAX_COMPILED) COMPILED.clear();
+    COMPILED.put(key, compiled);
+    return compiled;
   }
 
   private static List<ValidationMessage> sorted(Set<ValidationMessage> messages) {

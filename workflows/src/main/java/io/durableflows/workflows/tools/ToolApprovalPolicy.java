@@ -150,9 +150,55 @@ public record ToolApprovalPolicy(String mode, List<Rule> rules, boolean matchAll
       case "not_in" -> ((List<?>) expected).stream().noneMatch(v -> same(actual, v));
       case "contains" -> actual instanceof String s ? s.contains(String.valueOf(expected))
           : actual instanceof List<?> l && l.stream().anyMatch(v -> same(v, expected));
-      case "matches" -> actual != null && Pattern.compile(String.valueOf(expected)).matcher(String.valueOf(actual)).find();
+      case "matches" -> actual != null && matches(Pattern.compile(String.valueOf(expected)), String.valueOf(actual));
       default -> false;
     };
+  }
+
+  /** Character reads a {@code matches} rule may make; the arguments come from a model or a person. */
+  private static final int REGEX_BUDGET = 1_000_000;
+
+  /**
+   * The rule's regex over the argument, in bounded work: a pattern that backtracks badly would otherwise hold the
+   * workflow thread past Temporal's deadlock detector on every replay. Counting reads, not time, keeps it
+   * deterministic; a pattern that runs out of budget counts as matching, so the call waits for a person.
+   */
+  private static boolean matches(Pattern pattern, String text) {
+    try {
+      return pattern.matcher(new BudgetedChars(text, new int[] {REGEX_BUDGET})).find();
+    } catch (BudgetedChars.Exhausted e) {
+      return true;
+    }
+  }
+
+  /** A string that counts the characters a matcher reads and stops it when the budget is spent. */
+  private record BudgetedChars(String text, int[] budget) implements CharSequence {
+    static final class Exhausted extends RuntimeException {
+      Exhausted() {
+        super(null, null, false, false);
+      }
+    }
+
+    @Override
+    public char charAt(int index) {
+      if (--budget[0] < 0) throw new Exhausted();
+      return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+      return text.length();
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return new BudgetedChars(text.substring(start, end), budget);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
   }
 
   /** Missing or non-numeric values never compare greater: a rule cannot be dodged, nor tripped, by a bad type. */

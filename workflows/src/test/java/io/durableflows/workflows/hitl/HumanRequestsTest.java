@@ -368,4 +368,32 @@ class HumanRequestsTest {
     assertThat(r.status()).isEqualTo(HumanResolution.EXPIRED);
     assertThat(r.answer()).isNull();
   }
+
+  @Test
+  void check_withAnAnswerSubmittedBeforeTheTimeoutButReadAfterIt_accepts() {
+    HumanAnswer signalled = new HumanAnswer(APPROVAL.id(), HumanAnswer.APPROVE, null, null, null, "tok_1", "alice",
+        EXPIRES - 1_000);
+
+    HumanRequests.check(APPROVAL, null, signalled, EXPIRES + 300_000);
+  }
+
+  @Test
+  void check_withAnAnswerSubmittedAfterTheTimeout_refusesWithRequestExpired() {
+    HumanAnswer late = new HumanAnswer(APPROVAL.id(), HumanAnswer.APPROVE, null, null, null, "tok_1", "alice",
+        EXPIRES + 1_000);
+
+    assertThat(refusal(APPROVAL, null, late, EXPIRES + 2_000)).isEqualTo(HitlFailures.REQUEST_EXPIRED);
+  }
+
+  @Test
+  void check_withNoAction_refusesWithInvalidAnswer() {
+    assertThat(refusal(APPROVAL, null, decide(APPROVAL, null), NOW)).isEqualTo(HitlFailures.INVALID_ANSWER);
+  }
+
+  @Test
+  void check_withAnAnswerOverTheSizeLimit_refusesWithInvalidAnswer() {
+    String big = "x".repeat(HumanRequests.MAX_ANSWER_BYTES);
+
+    assertThat(refusal(TEXT, null, answer(TEXT, big), NOW)).isEqualTo(HitlFailures.INVALID_ANSWER);
+  }
 }

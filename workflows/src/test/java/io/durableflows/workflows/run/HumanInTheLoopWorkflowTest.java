@@ -969,4 +969,18 @@ class HumanInTheLoopWorkflowTest {
         .map(e -> e.data().get("error")).toList();
     assertThat(rejected).containsExactly(HitlFailures.INVALID_ANSWER, HitlFailures.ALREADY_RESOLVED);
   }
+
+  @Test
+  void answerSignal_withNoAction_isRejectedAndTheRunStillTakesALaterAnswer() throws Exception {
+    when(llm.complete(any())).thenReturn(ANSWER);
+    FlowRunWorkflow workflow = start(TestFlows.example("approval-demo"), Map.of("question", "Why?"));
+    HumanRequest request = awaitPending(workflow);
+
+    workflow.answer(new HumanAnswer(request.id(), null, null, null, null, "tok_1", "alice"));
+    workflow.answer(new HumanAnswer(request.id(), HumanAnswer.APPROVE, null, null, null, "tok_1", "alice"));
+
+    assertThat(result(workflow).output()).isEqualTo("Because of Rayleigh scattering.");
+    assertThat(workflow.events(0).events()).filteredOn(e -> RunEvent.STATUS.equals(e.type()))
+        .extracting(e -> e.data().get("state")).containsExactly("answer_rejected");
+  }
 }

@@ -325,4 +325,13 @@ class ToolApprovalPolicyTest {
     assertThat(evaluate(rules(null, rule("amount", "gt", 1000)), PAYMENT))
         .isEqualTo(new ToolApprovalPolicy.Evaluation(false, null));
   }
+
+  @Test
+  void evaluate_withARegexThatBacktracksWithoutEnd_givesUpAndAsksForApproval() {
+    ToolApprovalPolicy policy = ToolApprovalPolicy.parse(Map.of("rules", List.of(
+        Map.of("argument", "text", "operator", "matches", "value", "(.*a){12}b"))), ToolApprovalPolicy.NEVER_POLICY);
+
+    // Unbounded, this match takes the JDK's engine minutes for 40 characters.
+    assertThat(policy.evaluate(Map.of("text", "a".repeat(40))).required()).isTrue();
+  }
 }

@@ -152,7 +152,9 @@ class AgentChatController {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("content", done.result().text());
-    out.put("tools", done.result().steps().stream().map(step -> step.get("tool")).toList());
+    // The tools that ran: a call a person denied has no output.
+    out.put("tools", done.result().steps().stream().filter(step -> step.get("output") != null)
+        .map(step -> step.get("tool")).toList());
     out.put("flow_balance_remaining", CreditService.format(credits.balance(caller.orgId())));
     headers.remove(HttpHeaders.CACHE_CONTROL);
     headers.remove("X-Accel-Buffering");
