@@ -180,7 +180,7 @@ class BuiltInToolActivitiesJournalTest {
     assertThat(result.recorded()).isTrue();
     assertThat(result.text()).isEqualTo("2026-12-01T09:00:00+01:00");
     assertThat(result.durationMs()).isEqualTo(7);
-    assertThat(result.activityId()).isNotEqualTo("activity-other");
+    assertThat(result.activityId()).as("the attempt that ran the tool").isEqualTo("activity-other");
   }
 
   @Test
