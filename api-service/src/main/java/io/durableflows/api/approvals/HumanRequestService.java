@@ -81,16 +81,7 @@ public class HumanRequestService implements RunRequestsLookup {
     Cursors.Position after = Cursors.decode(cursor);
     List<HumanRequestRecord> page = requests.pending(caller.orgId(), kind, blankToNull(flow), blankToNull(runId),
         blankToNull(tool), after == null ? null : after.createdAt(), after == null ? null : after.id(), limit + 1);
-    String next = null;
-    if (page.size() > limit) {
-      page = page.subList(0, limit);
-      HumanRequestRecord last = page.get(limit - 1);
-      next = Cursors.encode(last.createdAt(), last.id());
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("data", page.stream().map(HumanRequestViews::of).toList());
-    out.put("next_cursor", next);
-    return out;
+    return Cursors.page(page, limit, r -> new Cursors.Position(r.createdAt(), r.id()), HumanRequestViews::of);
   }
 
   /**

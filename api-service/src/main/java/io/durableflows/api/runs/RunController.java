@@ -108,16 +108,7 @@ class RunController {
     Cursors.Position after = Cursors.decode(cursor);
     List<RunRecord> page = runs.page(caller.orgId(), flow, status, after == null ? null : after.createdAt(),
         after == null ? null : after.id(), limit + 1);
-    String next = null;
-    if (page.size() > limit) {
-      page = page.subList(0, limit);
-      RunRecord last = page.get(limit - 1);
-      next = Cursors.encode(last.createdAt(), last.id());
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("data", page.stream().map(r -> view(r, false)).toList());
-    out.put("next_cursor", next);
-    return out;
+    return Cursors.page(page, limit, r -> new Cursors.Position(r.createdAt(), r.id()), r -> view(r, false));
   }
 
   private Map<String, Object> view(RunRecord r, boolean full) {

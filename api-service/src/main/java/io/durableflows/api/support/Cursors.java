@@ -4,6 +4,10 @@ import io.durableflows.api.errors.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Opaque keyset cursors over (created_at, id), as list routes hand them out in {@code next_cursor}. */
 public final class Cursors {
@@ -25,6 +29,24 @@ public final class Cursors {
     } catch (RuntimeException e) {
       throw ApiException.badRequest("invalid_request", "cursor is not one this API returned");
     }
+  }
+
+  /**
+   * A list route's answer, {@code {data, next_cursor}}, from rows read with {@code limit + 1}: the extra row, if
+   * any, only says that there is a next page, which starts after the last row shown.
+   */
+  public static <T> Map<String, Object> page(List<T> rows, int limit, Function<T, Position> position,
+      Function<T, Object> view) {
+    List<T> shown = rows.size() > limit ? rows.subList(0, limit) : rows;
+    String next = null;
+    if (rows.size() > limit) {
+      Position last = position.apply(shown.get(limit - 1));
+      next = encode(last.createdAt(), last.id());
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("data", shown.stream().map(view).toList());
+    out.put("next_cursor", next);
+    return out;
   }
 
   /** A page size from 1 to {@code max}. */
