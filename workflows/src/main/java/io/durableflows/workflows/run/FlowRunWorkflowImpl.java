@@ -170,27 +170,28 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   /** The workers' {@link UpdateFailureConverter} brings the refusal's type to the caller intact. */
   @Override
   public void validateRespond(HumanAnswer answer) {
-    check(answer);
-  }
-
-  private void check(HumanAnswer answer) {
     String id = answer == null ? null : answer.requestId();
     HumanRequests.check(id == null ? null : requests.get(id), id == null ? null : resolutions.get(id), answer, now());
   }
 
   @Override
   public HumanResolution respond(HumanAnswer answer) {
+    String id = accept(answer);
+    Workflow.await(() -> recorded.contains(id));
+    return resolutions.get(id);
+  }
+
+  /** Takes a validated answer, unless a timeout resolved the request first (that resolution stands). */
+  private String accept(HumanAnswer answer) {
     HumanRequest request = requests.get(answer.requestId());
-    // A timeout may have resolved it since validation: that resolution stands.
     resolutions.putIfAbsent(request.id(), HumanRequests.resolve(request, answer, now()));
-    Workflow.await(() -> recorded.contains(request.id()));
-    return resolutions.get(request.id());
+    return request.id();
   }
 
   @Override
   public void answer(HumanAnswer answer) {
     try {
-      check(answer);
+      validateRespond(answer);
     } catch (RuntimeException refused) {
       // A signal stays in the history: throwing here would fail every replay of this workflow task for good.
       Map<String, Object> data = new LinkedHashMap<>();
@@ -201,8 +202,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
       journal.append(RunEvent.STATUS, null, data);
       return;
     }
-    HumanRequest request = requests.get(answer.requestId());
-    resolutions.putIfAbsent(request.id(), HumanRequests.resolve(request, answer, now()));
+    accept(answer);
   }
 
   @Override
@@ -268,7 +268,8 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   private CanceledFailure cancelled(RunRequest request, FlowInterpreter interpreter, String node) {
     Workflow.setCurrentDetails("cancelled at node **" + node + "**");
     String streamed = journal.streamedText(node);
-    String partial = streamed.isEmpty() ? interpreter.lastText() : streamed;
+    String had = streamed.isEmpty() ? interpreter.lastText() : streamed;
+    String partial = had.isEmpty() ? null : had;
     // The run's own scope is cancelled; recording the outcome must still happen.
     Workflow.newDetachedCancellationScope(() -> finish(request, interpreter, node, RunOutcome.CANCELLED,
         "cancelled", "the run was cancelled", null, partial)).run();
@@ -295,17 +296,16 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
       done.put("output", result.output());
       done.put("text", result.text());
       done.put("model", result.model());
-    } else if (partial != null && !partial.isEmpty()) {
+    } else if (partial != null) {
       done.put("output", partial);
       done.put("text", partial);
       done.put("partial", true);
     }
     List<RunEvent> events = new ArrayList<>(journal.all());
     events.add(new RunEvent(events.size() + 1L, RunEvent.DONE, null, done));
-    Object output = result != null ? result.output() : partial == null || partial.isEmpty() ? null : partial;
-    String text = result != null ? result.text() : partial == null || partial.isEmpty() ? null : partial;
-    store.recordOutcome(new RunOutcome(request.runId(), status, output, text, interpreter.usage(), interpreter.cost(),
-        errorType, errorMessage, interpreter.calls(), events));
+    store.recordOutcome(new RunOutcome(request.runId(), status, result != null ? result.output() : partial,
+        result != null ? result.text() : partial, interpreter.usage(), interpreter.cost(), errorType, errorMessage,
+        interpreter.calls(), events));
     journal.append(RunEvent.DONE, null, done);
   }
 
