@@ -17,6 +17,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,8 @@ import org.springframework.stereotype.Component;
 @Component
 public class EventStreams {
   private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
+  /** Events after which a running run may have paused for a person. */
+  private static final Set<String> PAUSES = Set.of(RunEvent.APPROVAL_REQUIRED, RunEvent.QUESTION);
   private final RunEventFeed feed;
   private final TemporalGateway temporal;
   private final RunService runs;
@@ -91,8 +94,6 @@ public class EventStreams {
       }
     }
   }
-
-  private static final java.util.Set<String> PAUSES = java.util.Set.of(RunEvent.APPROVAL_REQUIRED, RunEvent.QUESTION);
 
   /** Starts a run with model deltas on and its stream already listening (see {@link #listenAndLaunch}). */
   public RunEventFeed.Subscription startStreamed(Caller caller, ResolvedFlow flow, RunCommand command,

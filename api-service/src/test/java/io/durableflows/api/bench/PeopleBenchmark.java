@@ -5,7 +5,6 @@ import io.durableflows.activities.llm.OpenAiStubServer;
 import io.durableflows.activities.llm.OpenAiStubServer.Reply;
 import io.durableflows.api.DurableFlowsApplication;
 import io.durableflows.api.support.Http;
-import io.durableflows.api.support.TestStack;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,29 +44,12 @@ public final class PeopleBenchmark {
   private PeopleBenchmark() {}
 
   public static void main(String[] args) {
-    int status = 0;
-    try {
-      new PeopleBenchmark().run();
-    } catch (Throwable e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.exit(status);
+    BenchApp.main(() -> new PeopleBenchmark().run());
   }
 
   private void run() throws Exception {
-    int temporalPort = TestStack.temporalPort();
-    System.setProperty("server.port", "0");
-    System.setProperty("spring.datasource.url", TestStack.recreateDatabase("durableflows_bench_people"));
-    System.setProperty("spring.temporal.connection.target", "127.0.0.1:" + temporalPort);
+    BenchApp.configure("durableflows_bench_people", TOKEN, stub);
     System.setProperty("df.workers.embedded", "true");
-    System.setProperty("logging.level.root", "WARN");
-    System.setProperty("df.bootstrap.org", "bench");
-    System.setProperty("df.bootstrap.token", TOKEN);
-    System.setProperty("df.llm.providers.stub.kind", "openai");
-    System.setProperty("df.llm.providers.stub.base-url", stub.baseUrl());
-    System.setProperty("df.llm.providers.stub.api-key", "sk-bench");
-    System.setProperty("df.llm.providers.stub.default-model", "gpt-4o-mini");
     try (ConfigurableApplicationContext ctx = new SpringApplication(DurableFlowsApplication.class).run()) {
       http = new Http(((WebServerApplicationContext) ctx).getWebServer().getPort());
       for (String slug : List.of("qa-raw", "approval-demo")) check(http.post("/api/v1/flows", TOKEN, example(slug)), 201);

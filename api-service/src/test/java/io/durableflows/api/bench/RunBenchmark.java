@@ -37,15 +37,7 @@ public final class RunBenchmark {
   private RunBenchmark() {}
 
   public static void main(String[] args) {
-    int status = 0;
-    try {
-      run();
-    } catch (Throwable e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    // The test server's threads would keep the JVM alive.
-    System.exit(status);
+    BenchApp.main(RunBenchmark::run);
   }
 
   private static void run() throws Exception {

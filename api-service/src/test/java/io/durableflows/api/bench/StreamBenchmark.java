@@ -56,14 +56,7 @@ public final class StreamBenchmark {
   private StreamBenchmark() {}
 
   public static void main(String[] args) {
-    int status = 0;
-    try {
-      new StreamBenchmark().run();
-    } catch (Throwable e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.exit(status);
+    BenchApp.main(() -> new StreamBenchmark().run());
   }
 
   /** One streaming route: how to call it and how to find the answer's text in its lines. */
@@ -83,19 +76,10 @@ public final class StreamBenchmark {
   }
 
   private void run() throws Exception {
+    BenchApp.configure("durableflows_bench_streams", TOKEN, stub);
     int temporalPort = TestStack.temporalPort();
-    String db = TestStack.recreateDatabase("durableflows_bench_streams");
-    System.setProperty("server.port", "0");
-    System.setProperty("spring.datasource.url", db);
-    System.setProperty("spring.temporal.connection.target", "127.0.0.1:" + temporalPort);
-    System.setProperty("logging.level.root", "WARN");
+    String db = System.getProperty("spring.datasource.url");
     System.setProperty("df.credits.initial-balance", "1000000");
-    System.setProperty("df.bootstrap.org", "bench");
-    System.setProperty("df.bootstrap.token", TOKEN);
-    System.setProperty("df.llm.providers.stub.kind", "openai");
-    System.setProperty("df.llm.providers.stub.base-url", stub.baseUrl());
-    System.setProperty("df.llm.providers.stub.api-key", "sk-bench");
-    System.setProperty("df.llm.providers.stub.default-model", "gpt-4o-mini");
     System.setProperty("df.llm.providers.stub.timeout", "120s");
 
     System.out.printf("%nDurable Flows streaming benchmark (%d cores, JDK %s; stub: %d tokens %d ms apart;"
