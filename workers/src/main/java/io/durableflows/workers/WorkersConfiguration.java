@@ -1,5 +1,6 @@
 package io.durableflows.workers;
 
+import io.durableflows.activities.context.JdbcContextActivities;
 import io.durableflows.activities.journal.CallJournal;
 import io.durableflows.activities.journal.JdbcCallJournal;
 import io.durableflows.activities.llm.LlmActivitiesImpl;
@@ -86,5 +87,10 @@ public class WorkersConfiguration {
   @Bean
   JdbcRunStoreActivities runStoreActivities(DataSource dataSource) {
     return new JdbcRunStoreActivities(dataSource);
+  }
+
+  @Bean
+  JdbcContextActivities contextActivities(DataSource dataSource) {
+    return new JdbcContextActivities(dataSource);
   }
 }

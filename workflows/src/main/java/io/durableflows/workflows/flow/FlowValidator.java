@@ -24,7 +24,8 @@ public final class FlowValidator {
   public static final Duration MAX_TIMEOUT = Duration.ofDays(365);
   /** Node properties that are data, not templates: their braces are not placeholders. */
   private static final Set<String> NOT_TEMPLATES =
-      Set.of("variables", "label", "schema", "choices", "approval", "timeoutAnswer", "timeout");
+      Set.of("variables", "label", "schema", "choices", "approval", "timeoutAnswer", "timeout", "tools", "subagents",
+          "skills", "promptBlocks", "contextBlocks");
 
   private FlowValidator() {}
 
@@ -85,6 +86,7 @@ public final class FlowValidator {
         case APPROVAL -> validateApproval(node, errors);
         case QUESTION -> validateQuestion(node, errors);
         case TOOL -> validateTool(node, errors);
+        case AGENT -> validateAgent(node, errors);
       }
       validateUnknownProperties(node, errors);
     }
@@ -287,6 +289,34 @@ public final class FlowValidator {
     }
     if (d.get("approvalMessage") != null && !(d.get("approvalMessage") instanceof String)) {
       errors.add(new FieldError(node.id(), "data.approvalMessage", "must be a string (a template)"));
+    }
+    validateTimeout(node, errors);
+  }
+
+  /** The model settings as for llm nodes; the names of skills and blocks as arrays of strings. */
+  private static void validateAgent(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    validateLlm(node, errors);
+    Map<String, Object> d = node.data();
+    for (String key : List.of("skills", "promptBlocks", "contextBlocks")) {
+      Object names = d.get(key);
+      if (names != null && !(names instanceof List<?> list && list.stream().allMatch(n -> n instanceof String s
+          && !s.isBlank()))) {
+        errors.add(new FieldError(node.id(), "data." + key, "must be an array of names"));
+      }
+    }
+    for (String key : List.of("tools", "subagents")) {
+      if (d.get(key) != null && !(d.get(key) instanceof List)) {
+        errors.add(new FieldError(node.id(), "data." + key, "must be an array"));
+      }
+    }
+    for (String key : List.of("maxSteps", "toolResultLimit")) {
+      Object n = d.get(key);
+      if (n != null && !(JsonTypes.matches("integer", n) && ((Number) n).longValue() > 0)) {
+        errors.add(new FieldError(node.id(), "data." + key, "must be a positive integer"));
+      }
+    }
+    if (d.get("parallelToolCalls") != null && !(d.get("parallelToolCalls") instanceof Boolean)) {
+      errors.add(new FieldError(node.id(), "data.parallelToolCalls", "must be a boolean"));
     }
     validateTimeout(node, errors);
   }
