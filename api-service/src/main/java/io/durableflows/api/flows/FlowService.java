@@ -194,6 +194,16 @@ public class FlowService {
         FlowDocuments.parse(flow.document()));
   }
 
+  /**
+   * A flow the platform ships (e.g. a built-in capability): validated like any flow, run like any flow (its runs are
+   * recorded under its slug, version {@code builtin}), but stored in no org.
+   */
+  public ResolvedFlow builtIn(Map<String, Object> document) {
+    FlowDefinition flow = validated(document);
+    return new ResolvedFlow("builtin_" + flow.slug(), flow.slug(), null, null, "builtin", "builtin/" + flow.slug(),
+        flow);
+  }
+
   private static FlowDefinition validated(Map<String, Object> doc) {
     FlowDefinition flow = FlowDocuments.parse(doc);
     List<FieldError> errors = FlowValidator.validate(flow);
