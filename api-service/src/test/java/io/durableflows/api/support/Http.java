@@ -70,6 +70,10 @@ public final class Http {
     return send(builder(path, token).header("Content-Type", "application/json").PUT(publisher(body)));
   }
 
+  public Response patch(String path, String token, Object body) {
+    return send(builder(path, token).header("Content-Type", "application/json").method("PATCH", publisher(body)));
+  }
+
   /** Sends exactly these bytes with this content type (malformed JSON, wrong media types...). */
   public Response postRaw(String path, String token, String contentType, String body) {
     return send(builder(path, token).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
