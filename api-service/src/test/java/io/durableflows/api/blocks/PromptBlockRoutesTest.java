@@ -161,6 +161,7 @@ class PromptBlockRoutesTest extends ApiTest {
     assertThat(http.post("/api/v1/prompt-blocks/tone/preview", other.token(), null).status()).isEqualTo(404);
     assertThat(http.post("/api/v1/prompt-blocks/tone/invalidate-cache", other.token(), null).status()).isEqualTo(404);
     assertThat(http.delete("/api/v1/prompt-blocks/tone", other.token()).status()).isEqualTo(404);
+    assertThat(http.get("/api/v1/prompt-blocks", other.token()).json().path("data")).isEmpty();
     assertThat(http.get("/api/v1/prompt-blocks/tone", owner.token()).json().path("body").asText()).isEqualTo("x");
   }
 }
