@@ -9,6 +9,8 @@ import io.durableflows.workflows.flow.Overrides;
 import io.durableflows.workflows.flow.TestFlows;
 import io.durableflows.workflows.llm.LlmActivities;
 import io.durableflows.workflows.llm.LlmCall;
+import io.durableflows.workflows.llm.LlmChatCall;
+import io.durableflows.workflows.llm.LlmChatReply;
 import io.durableflows.workflows.llm.LlmFailures;
 import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
@@ -203,6 +205,11 @@ public final class HistoryRecorder {
       return new LlmReply("[" + call.nodeId() + "] answer to: " + call.prompt(), "openai", model, "stop",
           new Usage(call.prompt().length(), 9), 0.0001, 120);
     }
+
+    @Override
+    public LlmChatReply chat(LlmChatCall call) {
+      return AgentScripts.calculatorThenAnswer(call);
+    }
   }
 
   private static void awaitFirstDelta(FlowRunWorkflow workflow) {
@@ -256,6 +263,11 @@ public final class HistoryRecorder {
         }
       }
       return new LlmReply(String.join("", parts), "openai", "gpt-4o-mini", "stop", new Usage(10, 3), 0.0001, 120);
+    }
+
+    @Override
+    public LlmChatReply chat(LlmChatCall call) {
+      throw new UnsupportedOperationException("streaming histories have no agent nodes");
     }
   }
 
