@@ -102,6 +102,37 @@ class AgentContextRoutesTest extends ApiTest {
   }
 
   @Test
+  void agentRun_hasItsSkillsAndBlocksInTheSystemPrompt() {
+    TestOrg org = orgWithAgent();
+    assertThat(http.post("/api/v1/prompt-blocks", org.token(),
+        Map.of("name", "ticket", "body", "The ticket: {{message}}")).status()).isEqualTo(201);
+    Http.Response flow = http.post("/api/v1/flows", org.token(), AgentFlows.agent("stubbed", Map.of(
+        "provider", "stub", "systemPrompt", "You are a support agent.", "skills", List.of("triage"),
+        "promptBlocks", List.of("ticket"))));
+    assertThat(flow.status()).as(flow.body()).isEqualTo(201);
+    stub.enqueue(io.durableflows.activities.llm.OpenAiStubServer.Reply.success("Tagged."));
+
+    Http.Response run = http.post("/api/llm/" + org.code() + "/flows/stubbed/run", org.token(),
+        Map.of("input", Map.of("message", "Site is down")));
+
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
+    assertThat(run.body()).isEqualTo("Tagged.");
+    JsonNode system = stub.lastRequest().json().path("messages").get(0);
+    assertThat(system.path("role").asText()).isEqualTo("system");
+    // Static block variables come from the run's input.
+    assertThat(system.path("content").asText()).isEqualTo("""
+        You are a support agent.
+
+        <skill name="triage">
+        Tag each ticket by urgency.
+        </skill>
+
+        <block name="ticket">
+        The ticket: Site is down
+        </block>""");
+  }
+
+  @Test
   void aDeletedAgent_is410() {
     TestOrg org = orgWithAgent();
     assertThat(http.delete("/api/v1/flows/support", org.token()).status()).isEqualTo(204);

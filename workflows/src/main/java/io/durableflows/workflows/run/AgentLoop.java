@@ -2,6 +2,11 @@ package io.durableflows.workflows.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durableflows.workflows.context.AgentContext;
+import io.durableflows.workflows.context.ContextActivities;
+import io.durableflows.workflows.context.ContextBlocks;
+import io.durableflows.workflows.context.ContextRequest;
+import io.durableflows.workflows.context.ContextWorkflowImpl;
 import io.durableflows.workflows.events.RunEvent;
 import io.durableflows.workflows.flow.FlowDefinition.FlowNode;
 import io.durableflows.workflows.hitl.HumanRequest;
@@ -16,6 +21,7 @@ import io.durableflows.workflows.tools.ToolActivities;
 import io.durableflows.workflows.tools.ToolCall;
 import io.durableflows.workflows.tools.ToolDefinition;
 import io.durableflows.workflows.tools.ToolResult;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -42,6 +48,8 @@ final class AgentLoop {
   static final int DEFAULT_TOOL_RESULT_LIMIT = 4000;
   static final String FINAL_ANSWER = "final_answer";
   static final String MAX_STEPS = "max_steps";
+  /** Change id of the BuildContext activity before an agent's first turn (only agents naming skills or blocks). */
+  static final String CONTEXT_CHANGE = "agent-context";
   private static final ObjectMapper JSON = new ObjectMapper();
   /** What a sub-agent's tool takes: the task, written so the sub-agent needs nothing else. */
   private static final Map<String, Object> TASK_SCHEMA = Map.of(
@@ -94,7 +102,7 @@ final class AgentLoop {
     List<ToolFunction> functions = tools.values().stream()
         .map(t -> new ToolFunction(t.definition().name(), t.definition().description(), t.definition().parameters()))
         .toList();
-    List<ChatMessage> messages = new ArrayList<>(interpreter.agentMessages(node));
+    List<ChatMessage> messages = new ArrayList<>(withContext(node, interpreter.agentMessages(node)));
     List<Map<String, Object>> steps = new ArrayList<>();
     LinkedHashSet<String> used = new LinkedHashSet<>();
     String lastText = "";
@@ -122,6 +130,41 @@ final class AgentLoop {
     String text = "The agent stopped after " + maxSteps + " steps without a final answer."
         + (lastText.isBlank() ? "" : " Its last message: " + lastText);
     return new Outcome(text, MAX_STEPS, maxSteps, List.copyOf(used), steps);
+  }
+
+  /**
+   * The first messages with the node's skills and blocks appended to its system prompt, rendered by one
+   * {@code BuildContext} activity; unchanged (and no activity) when the node names none. Static blocks take their
+   * {@code {{variables}}} from the run's input.
+   */
+  private List<ChatMessage> withContext(FlowNode node, List<ChatMessage> messages) {
+    Map<String, Object> d = node.data();
+    ContextRequest context = new ContextRequest(request.orgCode(), request.runId(), names(d.get("skills")),
+        names(d.get("promptBlocks")), names(d.get("contextBlocks")), request.input(), ContextRequest.Mode.BUILD);
+    if (!AgentContext.needed(context)
+        || Workflow.getVersion(CONTEXT_CHANGE, Workflow.DEFAULT_VERSION, 1) == Workflow.DEFAULT_VERSION) {
+      return messages;
+    }
+    ContextBlocks blocks = Workflow.newActivityStub(ContextActivities.class,
+        ActivityOptions.newBuilder(ContextWorkflowImpl.OPTIONS).setSummary("context for agent " + node.id()).build())
+        .build(context);
+    if (blocks.text().isBlank()) return messages;
+    String base = "";
+    List<ChatMessage> rest = new ArrayList<>();
+    for (ChatMessage m : messages) {
+      if (ChatMessage.SYSTEM.equals(m.role()) && base.isEmpty()) base = m.content();
+      else rest.add(m);
+    }
+    List<ChatMessage> out = new ArrayList<>();
+    out.add(ChatMessage.system(AgentContext.systemPrompt(base, blocks)));
+    out.addAll(rest);
+    return out;
+  }
+
+  private static List<String> names(Object value) {
+    return value instanceof List<?> list
+        ? list.stream().filter(String.class::isInstance).map(String.class::cast).distinct().toList()
+        : List.of();
   }
 
   /** A turn's tool calls, in parallel unless the node says otherwise; outcomes in the order the model asked. */

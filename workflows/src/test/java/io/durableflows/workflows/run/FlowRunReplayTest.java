@@ -108,7 +108,8 @@ class FlowRunReplayTest {
   @ValueSource(strings = {"qa-raw", "qa-openai", "chained-json-template", "chained-openai", "failed-provider-auth",
       "qa-raw-streamed", "cancelled-mid-stream", "approval-approved", "approval-denied-branch", "approval-expired",
       "approval-by-signal", "question-answered", "tool-approved-modified-arguments", "tool-without-approval",
-      "approval-cancelled-run", "agent-parallel-tools", "agent-malformed-arguments", "agent-tool-approved"})
+      "approval-cancelled-run", "agent-parallel-tools", "agent-malformed-arguments", "agent-tool-approved",
+      "agent-context-skills"})
   void replay_withRecordedHistory_issuesTheSameCommands(String name) throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(name), FlowRunWorkflowImpl.class);
   }
@@ -120,6 +121,13 @@ class FlowRunReplayTest {
         .getAnnotation(ValueSource.class).strings();
 
     assertThat(listed).containsExactlyInAnyOrderElementsOf(recordedHistories().toList());
+  }
+
+  @Test
+  void history_ofAgentWithSkills_buildsTheContextBeforeItsFirstTurn() {
+    assertThat(scheduledActivities("agent-context-skills").get(0)).isEqualTo("BuildContext");
+    assertThat(scheduledActivities("agent-context-skills").get(1)).isEqualTo("LlmChat");
+    assertThat(scheduledActivities("agent-parallel-tools")).doesNotContain("BuildContext");
   }
 
   @Test

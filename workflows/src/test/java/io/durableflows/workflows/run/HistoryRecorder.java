@@ -112,6 +112,22 @@ public final class HistoryRecorder {
     recordHuman(dir, "agent-tool-approved", TestFlows.withData(TestFlows.example("agent-tools"), "agent", "tools",
         List.of(Map.of("name", "calculator", "approval", "always"))), ask, (run, stub) ->
         run.respond(new HumanAnswer(awaitRequest(run).id(), HumanAnswer.APPROVE, null, null, null, "tok_1", "alice")));
+    // An agent naming a skill and a block: one BuildContext activity before its first turn.
+    record(dir, "agent-context-skills", TestFlows.withData(TestFlows.withData(TestFlows.example("agent-tools"), "agent",
+        "skills", List.of("triage")), "agent", "promptBlocks", List.of("tone")), ask, new StubLlm(null));
+  }
+
+  /** Skills and blocks as the BuildContext activity would render them. */
+  static final class StubContext implements io.durableflows.workflows.context.ContextActivities {
+    @Override
+    public io.durableflows.workflows.context.ContextBlocks build(io.durableflows.workflows.context.ContextRequest r) {
+      return new io.durableflows.workflows.context.ContextBlocks(
+          "<skill name=\"triage\">\nSort by urgency.\n</skill>\n\n<block name=\"tone\">\nBe kind.\n</block>",
+          List.of(new io.durableflows.workflows.context.ContextBlocks.Block("triage", "skill", "skill",
+                  "Sort by urgency.", "none", false, null),
+              new io.durableflows.workflows.context.ContextBlocks.Block("tone", "prompt", "static", "Be kind.", "none",
+                  false, null)));
+    }
   }
 
   /** An agent's model that first writes broken arguments, then corrects them, then answers. */
@@ -191,7 +207,8 @@ public final class HistoryRecorder {
       Worker worker = env.newWorker(TaskQueues.FLOWS);
       worker.registerWorkflowImplementationTypes(FlowRunWorkflowImpl.class);
       WorkflowClient client = env.getWorkflowClient();
-      worker.registerActivitiesImplementations(llmFactory.apply(client), new NoopStore(), new StubTools());
+      worker.registerActivitiesImplementations(llmFactory.apply(client), new NoopStore(), new StubTools(),
+          new StubContext());
       env.start();
       FlowRunWorkflow workflow = client.newWorkflowStub(FlowRunWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.FLOWS).setWorkflowId(workflowId).build());
