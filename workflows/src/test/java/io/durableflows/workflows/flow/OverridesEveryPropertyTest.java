@@ -75,7 +75,23 @@ class OverridesEveryPropertyTest {
     assertThat(covered.get(NodeKind.LLM)).containsExactlyInAnyOrderElementsOf(NodeKind.LLM.properties());
     // "json" is the other way to write a template node (exclusive with "template"): covered below.
     assertThat(covered.get(NodeKind.TEMPLATE)).containsExactlyInAnyOrder("template", "label");
+    // "definition" goes with "tool" (the definition's name): covered below.
+    covered.get(NodeKind.TOOL).add("definition");
     assertThat(covered.get(NodeKind.TOOL)).containsExactlyInAnyOrderElementsOf(NodeKind.TOOL.properties());
+  }
+
+  @Test
+  void apply_toolDefinitionOverride_replacesTheTool() {
+    Map<String, Object> weather = Map.of("name", "weather", "kind", "http", "description", "The weather",
+        "parameters", Map.of("type", "object", "properties", Map.of("city", Map.of("type", "string"))),
+        "http", Map.of("method", "GET", "url", "https://weather.example/v1?city={{args.city}}"));
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    overrides.put("node/calc.tool", "weather");
+    overrides.put("node/calc.definition", weather);
+
+    var result = Overrides.apply(CALCULATOR, overrides);
+
+    assertThat(result.node("calc").data()).containsEntry("definition", weather).containsEntry("tool", "weather");
   }
 
   @Test
