@@ -26,7 +26,6 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.ChildWorkflowFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -270,7 +269,7 @@ final class AgentLoop {
     } catch (ActivityFailure | ChildWorkflowFailure | ApplicationFailure failure) {
       // A child run that could not start fails with the preparing activity's failure or its own.
       if (failure.getCause() instanceof CanceledFailure) throw failure;
-      ApplicationFailure cause = rootApplicationFailure(failure);
+      ApplicationFailure cause = FlowRunWorkflowImpl.rootApplicationFailure(failure);
       String type = cause == null ? "ToolFailed" : cause.getType();
       String message = cause == null ? failure.getMessage() : cause.getOriginalMessage();
       Map<String, Object> done = new LinkedHashMap<>();
@@ -335,26 +334,12 @@ final class AgentLoop {
     return (Map<String, Object>) map;
   }
 
-  /** 001's {@code aiMessage.steps} entry for one call. */
+  /** 001's {@code aiMessage.steps} entry for one call, with the turn and the model's id for the call. */
   private static Map<String, Object> step(FlowNode node, ToolRequest asked, int turn, Map<String, Object> arguments,
       ToolResult result, HumanResolution approval) {
-    Map<String, Object> step = new LinkedHashMap<>();
-    step.put("type", "tool_call");
-    step.put("node", node.id());
+    Map<String, Object> step = FlowInterpreter.step(node, asked.name(), arguments, result, approval);
     step.put("turn", turn);
     step.put("call_id", asked.id());
-    step.put("tool", asked.name());
-    step.put("arguments", arguments);
-    step.put("output", result == null ? null : result.output());
-    if (approval != null) {
-      HumanResolution decided = approval;
-      Map<String, Object> a = new LinkedHashMap<>();
-      a.put("approval_id", decided.requestId());
-      a.put("status", decided.status());
-      a.put("responder", decided.responderName());
-      a.put("arguments_modified", decided.argumentsModified());
-      step.put("approval", a);
-    }
     return step;
   }
 
@@ -373,14 +358,5 @@ final class AgentLoop {
     if (text.length() <= limit) return text;
     return text.substring(0, limit) + "\n[truncated: " + limit + " of " + text.length()
         + " characters shown; the full result is stored with the run]";
-  }
-
-  private static ApplicationFailure rootApplicationFailure(Throwable failure) {
-    ApplicationFailure found = null;
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure af) found = af;
-      if (!(t instanceof TemporalFailure)) break;
-    }
-    return found;
   }
 }

@@ -331,7 +331,7 @@ final class FlowInterpreter {
   }
 
   /** 001's {@code aiMessage.steps}: the tool calls of the run and what they returned. */
-  private static Map<String, Object> step(FlowNode node, String tool, Map<String, Object> arguments,
+  static Map<String, Object> step(FlowNode node, String tool, Map<String, Object> arguments,
       ToolResult result, HumanResolution approval) {
     Map<String, Object> step = new LinkedHashMap<>();
     step.put("type", "tool_call");

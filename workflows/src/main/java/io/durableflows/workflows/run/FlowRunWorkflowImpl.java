@@ -368,7 +368,8 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     }
   }
 
-  private static ApplicationFailure rootApplicationFailure(Throwable failure) {
+  /** The innermost application failure of an activity or child failure: its type is what went wrong. */
+  static ApplicationFailure rootApplicationFailure(Throwable failure) {
     ApplicationFailure found = null;
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ApplicationFailure af) found = af;
