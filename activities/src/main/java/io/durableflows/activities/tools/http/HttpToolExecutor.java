@@ -142,7 +142,14 @@ public final class HttpToolExecutor {
     }
     putIfAbsent(headers, "Accept", "application/json, text/plain;q=0.9, */*;q=0.5");
     putIfAbsent(headers, "User-Agent", "durable-flows-tool/1");
-    return exchange(config.method(), uri, headers, body, maxBytes, timeout, workerRules, toolRules, redactor);
+    try {
+      return exchange(config.method(), uri, headers, body, maxBytes, timeout, workerRules, toolRules, redactor);
+    } catch (ApplicationFailure f) {
+      // Every message names the URL, whose path or query may carry a secret: the last word on redaction.
+      String message = redactor.apply(f.getOriginalMessage());
+      if (message.equals(f.getOriginalMessage())) throw f;
+      throw ApplicationFailure.newBuilder(f).setMessage(message).build();
+    }
   }
 
   private Map<String, String> resolveSecrets(String orgId, List<String> names) {
@@ -371,9 +378,16 @@ public final class HttpToolExecutor {
 
     Redactor(java.util.Collection<String> secrets) {
       List<String> v = new ArrayList<>();
-      for (String s : secrets) if (s != null && s.length() >= 3) v.add(s);
+      for (String s : secrets) {
+        if (s == null || s.length() < 3) continue;
+        v.add(s);
+        // as it appears in a rendered URL, and as a server may echo it back
+        String encoded = URLEncoder.encode(s, StandardCharsets.UTF_8);
+        v.add(encoded.replace("+", "%20"));
+        v.add(encoded);
+      }
       v.sort(Comparator.comparingInt(String::length).reversed());
-      this.values = List.copyOf(v);
+      this.values = v.stream().distinct().toList();
     }
 
     String apply(String text) {

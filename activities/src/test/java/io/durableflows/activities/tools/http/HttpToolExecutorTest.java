@@ -142,6 +142,29 @@ class HttpToolExecutorTest {
   }
 
   @Test
+  void failureMessages_neverCarryASecretFromTheUrlPath() {
+    SecretSource spaced = new SecretSource() {
+      @Override
+      public Optional<String> orgOfRun(String runId) {
+        return Optional.of(ORG);
+      }
+
+      @Override
+      public Optional<String> value(String orgId, String name) {
+        return Optional.of("pa ss/wörd");
+      }
+    };
+    HttpToolExecutor withSpacedSecret = new HttpToolExecutor(spaced, HostRules.NONE, new AddressGuard());
+
+    ApplicationFailure f = catchThrowableOfType(ApplicationFailure.class, () -> withSpacedSecret.run(() -> ORG,
+        tool(Map.of("url", SERVER.url("/slow/{{secrets.K}}"), "timeout", "200ms")), Map.of(),
+        HttpToolExecutor.Budget.NONE));
+
+    assertThat(f.getType()).isEqualTo(ToolFailures.HTTP_TOOL_UNAVAILABLE);
+    assertThat(f.getOriginalMessage()).contains("/slow/[secret]").doesNotContain("pa%20ss").doesNotContain("pa ss");
+  }
+
+  @Test
   void status429_isRetryableAfterRetryAfter() {
     ApplicationFailure f = failure(Map.of("url", SERVER.url("/limited")));
 
