@@ -84,7 +84,7 @@ class FlowSchemaTest {
 
   @Test
   void schema_toolNames_matchTheBuiltInTools() {
-    assertThat(enumOf(schemaDocument.at("/$defs/toolData/properties/tool")))
+    assertThat(enumOf(schemaDocument.at("/$defs/builtInTool")))
         .isEqualTo(new TreeSet<>(io.durableflows.workflows.tools.BuiltInTools.names()));
   }
 
