@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.durableflows.api.projects.ProjectService;
 import io.durableflows.api.support.ApiTest;
 import io.durableflows.api.support.Http;
 import java.io.OutputStream;
@@ -25,9 +24,6 @@ class ToolDryRunRoutesTest extends ApiTest {
 
   @Autowired
   JdbcClient jdbc;
-
-  @Autowired
-  ProjectService projects;
 
   private HttpServer server;
 
@@ -52,31 +48,14 @@ class ToolDryRunRoutesTest extends ApiTest {
     server.stop(0);
   }
 
-  /**
-   * An agent flow stored as FlowService stores a draft. Inserted directly: until the agent node kind lands on
-   * main, the flow validator does not know {@code agent} nodes.
-   */
+  /** agent-tools under a fresh slug, with these tools. */
   private String createAgent(TestOrg org, List<Object> tools) {
     String slug = "agent-" + UUID.randomUUID().toString().substring(0, 8);
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("prompt", "{{input.question}}");
-    data.put("tools", tools);
-    Map<String, Object> doc = Map.of("slug", slug, "name", "Test agent", "nodes", List.of(
-        Map.of("id", "input", "type", "input", "data", Map.of()),
-        Map.of("id", "agent_1", "type", "agent", "data", data),
-        Map.of("id", "output", "type", "output", "data", Map.of())), "edges", List.of());
-    try {
-      jdbc.sql("""
-              insert into flows (id, org_id, project_id, slug, name, description, definition, draft_history_id)
-              values (:id, :org, :project, :slug, 'Test agent', null, cast(:definition as json), :history)""")
-          .param("id", "flw_" + UUID.randomUUID().toString().replace("-", ""))
-          .param("org", org.id()).param("project", projects.require(org.id(), ProjectService.DEFAULT).id())
-          .param("slug", slug).param("definition", Http.JSON.writeValueAsString(doc))
-          .param("history", UUID.randomUUID().toString())
-          .update();
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    Map<String, Object> doc = example("agent-tools");
+    doc.put("slug", slug);
+    node(doc, "agent").put("tools", tools);
+    Http.Response r = http.post("/api/v1/flows", org.token(), doc);
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
     return slug;
   }
 
@@ -217,5 +196,17 @@ class ToolDryRunRoutesTest extends ApiTest {
     assertThat(otherOrg.status()).isEqualTo(404);
     assertThat(unknownTool.status()).isEqualTo(404);
     assertThat(notAnAgent.status()).isEqualTo(404);
+  }
+
+  @Test
+  void deletedAgent_is410() {
+    TestOrg org = newOrg();
+    String agent = createAgent(org, List.of("calculator"));
+    assertThat(http.delete("/api/v1/flows/" + agent, org.token()).status()).isEqualTo(204);
+
+    Http.Response r = dryRun(org, agent, Map.of("tool", "calculator"));
+
+    assertThat(r.status()).isEqualTo(410);
+    assertThat(r.json().get("error").asText()).isEqualTo("agent_tombstoned");
   }
 }

@@ -83,8 +83,9 @@ public final class AddressGuard {
         continue;
       }
       throw new Blocked("refused " + host + (literal != null ? "" : " (resolves to " + address.getHostAddress() + ")")
-          + ": " + kind.get() + " addresses are not allowed; add the host to the tool's allowHosts or to "
-          + "DF_TOOLS_ALLOW_HOSTS to permit it");
+          + ": " + kind.get() + " addresses are not allowed; " + (kind.get().equals(METADATA)
+              ? "only the workers' DF_TOOLS_ALLOW_HOSTS naming this address permits them"
+              : "add the host to the tool's allowHosts or to DF_TOOLS_ALLOW_HOSTS to permit it"));
     }
     return List.of(addresses);
   }
