@@ -4,6 +4,7 @@ import io.durableflows.workflows.hitl.HumanRequests;
 import io.durableflows.workflows.schema.JsonSchemas;
 import io.durableflows.workflows.tools.BuiltInTools;
 import io.durableflows.workflows.tools.ToolApprovalPolicy;
+import io.durableflows.workflows.tools.ToolDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,7 +25,8 @@ public final class FlowValidator {
   public static final Duration MAX_TIMEOUT = Duration.ofDays(365);
   /** Node properties that are data, not templates: their braces are not placeholders. */
   private static final Set<String> NOT_TEMPLATES =
-      Set.of("variables", "label", "schema", "choices", "approval", "timeoutAnswer", "timeout");
+      Set.of("variables", "label", "schema", "choices", "approval", "timeoutAnswer", "timeout",
+          "tools", "subagents", "skills", "promptBlocks", "contextBlocks");
 
   private FlowValidator() {}
 
@@ -85,6 +87,7 @@ public final class FlowValidator {
         case APPROVAL -> validateApproval(node, errors);
         case QUESTION -> validateQuestion(node, errors);
         case TOOL -> validateTool(node, errors);
+        case AGENT -> validateAgent(node, errors);
       }
       validateUnknownProperties(node, errors);
     }
@@ -287,6 +290,82 @@ public final class FlowValidator {
     }
     if (d.get("approvalMessage") != null && !(d.get("approvalMessage") instanceof String)) {
       errors.add(new FieldError(node.id(), "data.approvalMessage", "must be a string (a template)"));
+    }
+    validateTimeout(node, errors);
+  }
+
+  /**
+   * An agent node: the model settings an llm node takes, its tools (each a built-in's name or a tool definition),
+   * its sub-agents ({@code {name, description, flow, version?}}, each an agent flow) and loop limits. Tool and
+   * sub-agent names are what the model calls, so they are unique within the node.
+   */
+  private static void validateAgent(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Map<String, Object> d = node.data();
+    validateLlm(node, errors);
+    Set<String> names = new HashSet<>();
+    Object tools = d.get("tools");
+    if (tools != null && !(tools instanceof List)) {
+      errors.add(new FieldError(node.id(), "data.tools", "must be an array of tools"));
+    } else if (tools != null) {
+      List<?> list = (List<?>) tools;
+      for (int i = 0; i < list.size(); i++) {
+        String field = "data.tools[" + i + "]";
+        List<String> problems = ToolDefinition.problems(list.get(i));
+        for (String problem : problems) errors.add(new FieldError(node.id(), field, problem));
+        String name = list.get(i) instanceof String s ? s
+            : list.get(i) instanceof Map<?, ?> m && m.get("name") instanceof String s ? s : null;
+        if (problems.isEmpty() && name != null && !names.add(name)) {
+          errors.add(new FieldError(node.id(), field, "a tool named '" + name + "' is listed more than once"));
+        }
+      }
+    }
+    Object subagents = d.get("subagents");
+    if (subagents != null && !(subagents instanceof List)) {
+      errors.add(new FieldError(node.id(), "data.subagents", "must be an array of {name, description, flow}"));
+    } else if (subagents != null) {
+      List<?> list = (List<?>) subagents;
+      for (int i = 0; i < list.size(); i++) {
+        String field = "data.subagents[" + i + "]";
+        if (!(list.get(i) instanceof Map<?, ?> sub)) {
+          errors.add(new FieldError(node.id(), field, "must be an object {name, description, flow}"));
+          continue;
+        }
+        for (Object key : sub.keySet()) {
+          if (!Set.of("name", "description", "flow", "version").contains(key)) {
+            errors.add(new FieldError(node.id(), field + "." + key, "is not a property of a sub-agent"));
+          }
+        }
+        if (!(sub.get("name") instanceof String n) || !ToolDefinition.NAME.matcher(n).matches()) {
+          errors.add(new FieldError(node.id(), field + ".name", "is required: 1-64 letters, digits, '_' or '-'"));
+        } else if (!names.add(n)) {
+          errors.add(new FieldError(node.id(), field + ".name", "'" + n + "' is already a tool or sub-agent name"));
+        }
+        if (!(sub.get("description") instanceof String s) || s.isBlank()) {
+          errors.add(new FieldError(node.id(), field + ".description", "is required: what the model reads to delegate"));
+        }
+        if (!(sub.get("flow") instanceof String f) || !SLUG.matcher(f).matches()) {
+          errors.add(new FieldError(node.id(), field + ".flow", "is required: the slug of the sub-agent's flow"));
+        }
+        if (sub.get("version") != null && !(sub.get("version") instanceof String)) {
+          errors.add(new FieldError(node.id(), field + ".version", "must be a release version (a string)"));
+        }
+      }
+    }
+    for (String key : List.of("skills", "promptBlocks", "contextBlocks")) {
+      Object v = d.get(key);
+      if (v != null && !(v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String s && !s.isBlank()))) {
+        errors.add(new FieldError(node.id(), "data." + key, "must be an array of names"));
+      }
+    }
+    for (String key : List.of("maxSteps", "toolResultLimit")) {
+      Object v = d.get(key);
+      if (v != null && !(JsonTypes.matches("integer", v) && ((Number) v).longValue() > 0
+          && ((Number) v).longValue() <= 1_000_000)) {
+        errors.add(new FieldError(node.id(), "data." + key, "must be a positive integer"));
+      }
+    }
+    if (d.get("parallelToolCalls") != null && !(d.get("parallelToolCalls") instanceof Boolean)) {
+      errors.add(new FieldError(node.id(), "data.parallelToolCalls", "must be a boolean"));
     }
     validateTimeout(node, errors);
   }

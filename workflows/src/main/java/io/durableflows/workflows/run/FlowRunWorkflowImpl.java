@@ -96,6 +96,9 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
             finished.put("text", interpreter.recordAnswer(node, question, askPerson(question)));
           }
           case TOOL -> finished.put("text", runTool(node, interpreter));
+          // Placeholder: flows with an agent node validate and save; running one is not supported yet.
+          case AGENT -> throw new NodeError("AgentNodeUnsupported",
+              "agent nodes cannot run yet on this version of the workers");
           case OUTPUT -> result = interpreter.finish(node, Workflow.currentTimeMillis() / 1000);
         }
         interpreter.markRan(node);
