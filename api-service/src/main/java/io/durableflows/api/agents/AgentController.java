@@ -59,9 +59,7 @@ class AgentController {
   Map<String, Object> stats(Caller caller) {
     caller.require("flows:read");
     List<Agents.Agent> live = new ArrayList<>();
-    for (var flow : flows.list(caller.orgId(), null)) {
-      if (Agents.agentNode(flow.document()) != null) live.add(agents.require(caller.orgId(), flow.id()));
-    }
+    for (var flow : flows.list(caller.orgId(), null)) Agents.asAgent(flow).ifPresent(live::add);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("agents", live.size());
     out.put("tombstoned", directory.tombstoned(caller.orgId()));

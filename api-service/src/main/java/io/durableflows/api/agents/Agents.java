@@ -80,11 +80,15 @@ public class Agents {
   }
 
   private static Agent of(FlowRecord flow) {
+    return asAgent(flow).orElseThrow(
+        () -> ApiException.notFound("agent '" + flow.slug() + "' (the flow has no single agent node)"));
+  }
+
+  /** The flow as an agent, when it has exactly one agent node. */
+  public static java.util.Optional<Agent> asAgent(FlowRecord flow) {
     Map<String, Object> node = agentNode(flow.document());
-    if (node == null) {
-      throw ApiException.notFound("agent '" + flow.slug() + "' (the flow has no single agent node)");
-    }
-    return new Agent(flow, (String) node.get("id"), dataOf(node));
+    return node == null ? java.util.Optional.empty()
+        : java.util.Optional.of(new Agent(flow, (String) node.get("id"), dataOf(node)));
   }
 
   /** The document's only agent node, or null when it has none or several. */
