@@ -25,8 +25,10 @@ public final class FlowValidator {
   public static final Duration MAX_TIMEOUT = Duration.ofDays(365);
   /** Node properties that are data, not templates: their braces are not placeholders. */
   private static final Set<String> NOT_TEMPLATES =
-      Set.of("variables", "label", "schema", "choices", "approval", "timeoutAnswer", "timeout",
-          "tools", "subagents", "skills", "promptBlocks", "contextBlocks");
+      Set.of("variables", "label", "schema", "choices", "approval", "timeoutAnswer", "timeout", "definition", "tools",
+          "subagents", "skills", "promptBlocks", "contextBlocks");
+  /** Enough for any real task; a loop that needs more is stuck. */
+  public static final int MAX_AGENT_STEPS = 200;
 
   private FlowValidator() {}
 
@@ -276,8 +278,16 @@ public final class FlowValidator {
 
   private static void validateTool(FlowDefinition.FlowNode node, List<FieldError> errors) {
     Map<String, Object> d = node.data();
-    if (!(d.get("tool") instanceof String tool) || BuiltInTools.find(tool).isEmpty()) {
-      errors.add(new FieldError(node.id(), "data.tool", "must name a tool: one of " + BuiltInTools.names()));
+    if (d.get("definition") != null) {
+      for (String problem : ToolDefinition.problems(d.get("definition"))) {
+        errors.add(new FieldError(node.id(), "data.definition", problem));
+      }
+      if (d.get("tool") != null && !(d.get("definition") instanceof Map<?, ?> m && d.get("tool").equals(m.get("name")))) {
+        errors.add(new FieldError(node.id(), "data.tool", "must be the definition's name, or left out"));
+      }
+    } else if (!(d.get("tool") instanceof String tool) || BuiltInTools.find(tool).isEmpty()) {
+      errors.add(new FieldError(node.id(), "data.tool", "must name a tool: one of " + BuiltInTools.names()
+          + ", or give the tool's 'definition'"));
     }
     Object arguments = d.get("arguments");
     if (arguments != null && !(arguments instanceof Map) && !(arguments instanceof String s
@@ -294,34 +304,26 @@ public final class FlowValidator {
     validateTimeout(node, errors);
   }
 
-  /**
-   * An agent node: the model settings an llm node takes, its tools (each a built-in's name or a tool definition),
-   * its sub-agents ({@code {name, description, flow, version?}}, each an agent flow) and loop limits. Tool and
-   * sub-agent names are what the model calls, so they are unique within the node.
-   */
   private static void validateAgent(FlowDefinition.FlowNode node, List<FieldError> errors) {
-    Map<String, Object> d = node.data();
     validateLlm(node, errors);
+    Map<String, Object> d = node.data();
     Set<String> names = new HashSet<>();
     Object tools = d.get("tools");
-    if (tools != null && !(tools instanceof List)) {
+    if (tools != null && !(tools instanceof List<?>)) {
       errors.add(new FieldError(node.id(), "data.tools", "must be an array of tools"));
     } else if (tools != null) {
       List<?> list = (List<?>) tools;
       for (int i = 0; i < list.size(); i++) {
-        String field = "data.tools[" + i + "]";
         List<String> problems = ToolDefinition.problems(list.get(i));
-        for (String problem : problems) errors.add(new FieldError(node.id(), field, problem));
-        String name = list.get(i) instanceof String s ? s
-            : list.get(i) instanceof Map<?, ?> m && m.get("name") instanceof String s ? s : null;
-        if (problems.isEmpty() && name != null && !names.add(name)) {
-          errors.add(new FieldError(node.id(), field, "a tool named '" + name + "' is listed more than once"));
+        for (String problem : problems) errors.add(new FieldError(node.id(), "data.tools[" + i + "]", problem));
+        if (problems.isEmpty() && !names.add(ToolDefinition.parse(list.get(i)).name())) {
+          errors.add(new FieldError(node.id(), "data.tools[" + i + "].name", "is used by another tool of this agent"));
         }
       }
     }
     Object subagents = d.get("subagents");
-    if (subagents != null && !(subagents instanceof List)) {
-      errors.add(new FieldError(node.id(), "data.subagents", "must be an array of {name, description, flow}"));
+    if (subagents != null && !(subagents instanceof List<?>)) {
+      errors.add(new FieldError(node.id(), "data.subagents", "must be an array of sub-agents"));
     } else if (subagents != null) {
       List<?> list = (List<?>) subagents;
       for (int i = 0; i < list.size(); i++) {
@@ -330,24 +332,19 @@ public final class FlowValidator {
           errors.add(new FieldError(node.id(), field, "must be an object {name, description, flow}"));
           continue;
         }
-        for (Object key : sub.keySet()) {
-          if (!Set.of("name", "description", "flow", "version").contains(key)) {
-            errors.add(new FieldError(node.id(), field + "." + key, "is not a property of a sub-agent"));
-          }
-        }
         if (!(sub.get("name") instanceof String n) || !ToolDefinition.NAME.matcher(n).matches()) {
           errors.add(new FieldError(node.id(), field + ".name", "is required: 1-64 letters, digits, '_' or '-'"));
         } else if (!names.add(n)) {
-          errors.add(new FieldError(node.id(), field + ".name", "'" + n + "' is already a tool or sub-agent name"));
+          errors.add(new FieldError(node.id(), field + ".name", "is used by a tool or another sub-agent"));
         }
-        if (!(sub.get("description") instanceof String s) || s.isBlank()) {
-          errors.add(new FieldError(node.id(), field + ".description", "is required: what the model reads to delegate"));
+        if (!(sub.get("description") instanceof String desc) || desc.isBlank()) {
+          errors.add(new FieldError(node.id(), field + ".description", "is required: the model reads it to delegate"));
         }
         if (!(sub.get("flow") instanceof String f) || !SLUG.matcher(f).matches()) {
           errors.add(new FieldError(node.id(), field + ".flow", "is required: the slug of the sub-agent's flow"));
         }
         if (sub.get("version") != null && !(sub.get("version") instanceof String)) {
-          errors.add(new FieldError(node.id(), field + ".version", "must be a release version (a string)"));
+          errors.add(new FieldError(node.id(), field + ".version", "must be a release version"));
         }
       }
     }
@@ -357,12 +354,15 @@ public final class FlowValidator {
         errors.add(new FieldError(node.id(), "data." + key, "must be an array of names"));
       }
     }
-    for (String key : List.of("maxSteps", "toolResultLimit")) {
-      Object v = d.get(key);
-      if (v != null && !(JsonTypes.matches("integer", v) && ((Number) v).longValue() > 0
-          && ((Number) v).longValue() <= 1_000_000)) {
-        errors.add(new FieldError(node.id(), "data." + key, "must be a positive integer"));
-      }
+    Object maxSteps = d.get("maxSteps");
+    if (maxSteps != null && !(JsonTypes.matches("integer", maxSteps) && ((Number) maxSteps).longValue() > 0
+        && ((Number) maxSteps).longValue() <= MAX_AGENT_STEPS)) {
+      errors.add(new FieldError(node.id(), "data.maxSteps", "must be an integer from 1 to " + MAX_AGENT_STEPS));
+    }
+    Object limit = d.get("toolResultLimit");
+    if (limit != null && !(JsonTypes.matches("integer", limit) && ((Number) limit).longValue() >= 100
+        && ((Number) limit).longValue() <= 1_000_000)) {
+      errors.add(new FieldError(node.id(), "data.toolResultLimit", "must be an integer from 100 to 1000000 (characters)"));
     }
     if (d.get("parallelToolCalls") != null && !(d.get("parallelToolCalls") instanceof Boolean)) {
       errors.add(new FieldError(node.id(), "data.parallelToolCalls", "must be a boolean"));

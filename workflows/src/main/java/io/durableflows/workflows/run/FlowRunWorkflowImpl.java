@@ -17,12 +17,15 @@ import io.durableflows.workflows.run.FlowInterpreter.NodeError;
 import io.durableflows.workflows.store.RunOutcome;
 import io.durableflows.workflows.store.RunStoreActivities;
 import io.durableflows.workflows.tools.ToolActivities;
+import io.durableflows.workflows.tools.ToolFailures;
 import io.durableflows.workflows.tools.ToolCall;
 import io.durableflows.workflows.tools.ToolResult;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.CompletablePromise;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,9 +99,13 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
             finished.put("text", interpreter.recordAnswer(node, question, askPerson(question)));
           }
           case TOOL -> finished.put("text", runTool(node, interpreter));
-          // Placeholder: flows with an agent node validate and save; running one is not supported yet.
-          case AGENT -> throw new NodeError("AgentNodeUnsupported",
-              "agent nodes cannot run yet on this version of the workers");
+          case AGENT -> {
+            AgentLoop.Outcome outcome = new AgentLoop(request, interpreter, journal, agentHost()).run(node);
+            finished.put("text", interpreter.recordAgent(node, outcome));
+            finished.put("stopped", outcome.stopped());
+            finished.put("turns", outcome.turns());
+            finished.put("tools_used", outcome.toolsUsed());
+          }
           case OUTPUT -> result = interpreter.finish(node, Workflow.currentTimeMillis() / 1000);
         }
         interpreter.markRan(node);
@@ -223,7 +230,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     if (ask != null) {
       approval = askPerson(ask);
       if (!approval.approved()) return interpreter.recordToolDenied(node, call, approval);
-      call = new ToolCall(call.runId(), call.nodeId(), call.tool(), approval.arguments(), call.idempotencyKey());
+      call = call.withArguments(approval.arguments());
     }
     Map<String, Object> started = new LinkedHashMap<>();
     started.put("name", call.tool());
@@ -240,6 +247,35 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     done.put("duration_ms", result.durationMs());
     journal.append(RunEvent.TOOL_RESULT, node.id(), done);
     return interpreter.recordTool(node, call.tool(), call.arguments(), result, approval);
+  }
+
+  /** The run's people and children, as an agent's tool calls use them. */
+  private AgentLoop.Host agentHost() {
+    return new AgentLoop.Host() {
+      @Override
+      public HumanResolution ask(HumanRequest request) {
+        return askPerson(request);
+      }
+
+      @Override
+      public String newRequestId(String prefix, String nodeId) {
+        return FlowRunWorkflowImpl.this.newRequestId(prefix, nodeId);
+      }
+
+      @Override
+      public long now() {
+        return FlowRunWorkflowImpl.this.now();
+      }
+
+      @Override
+      public Promise<RunResult> startChild(FlowNode node, String callKey, String flow, String version,
+          Map<String, Object> input) {
+        CompletablePromise<RunResult> unavailable = Workflow.newPromise();
+        unavailable.completeExceptionally(ApplicationFailure.newNonRetryableFailure(
+            "flow tools and sub-agents are not available on this worker", ToolFailures.UNKNOWN_TOOL));
+        return unavailable;
+      }
+    };
   }
 
   // ------------------------------------------------------------------------------------------ model deltas
@@ -332,7 +368,8 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     }
   }
 
-  private static ApplicationFailure rootApplicationFailure(Throwable failure) {
+  /** The innermost application failure of an activity or child failure: its type is what went wrong. */
+  static ApplicationFailure rootApplicationFailure(Throwable failure) {
     ApplicationFailure found = null;
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ApplicationFailure af) found = af;
