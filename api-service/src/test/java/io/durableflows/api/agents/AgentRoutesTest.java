@@ -201,11 +201,11 @@ class AgentRoutesTest extends AgentApiTest {
   }
 
   @Test
-  void agentNode_placeholderValidation_rejectsBadToolsAndSubagentsOnSave() {
+  void agentFlow_withBadOrDuplicateTools_isRejectedOnSave() {
     TestOrg org = newOrg();
     Map<String, Object> doc = agentFlow("bad", List.of("calculator", "calculator", Map.of("name", "x", "kind", "http")));
     Http.Response r = http.post("/api/v1/flows", org.token(), doc);
     assertError(r, 400, "invalid_flow");
-    assertThat(r.json().path("details").findValuesAsText("field")).contains("data.tools[1]", "data.tools[2]");
+    assertThat(r.json().path("details").findValuesAsText("field")).contains("data.tools[1].name", "data.tools[2]");
   }
 }
