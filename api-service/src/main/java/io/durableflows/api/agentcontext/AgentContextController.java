@@ -55,7 +55,7 @@ class AgentContextController {
       item.put("missing", skill.isEmpty());
       data.add(item);
     }
-    return Map.of("agent", agent.flow().slug(), "data", data);
+    return Map.of("agent", agent.slug(), "data", data);
   }
 
   /** The agent's prompt blocks, then its context blocks, each with its type and cache state. */
@@ -66,7 +66,7 @@ class AgentContextController {
     List<Map<String, Object>> data = new ArrayList<>();
     for (String name : agent.promptBlocks()) data.add(blockView(caller, name, "prompt"));
     for (String name : agent.contextBlocks()) data.add(blockView(caller, name, "context"));
-    return Map.of("agent", agent.flow().slug(), "data", data);
+    return Map.of("agent", agent.slug(), "data", data);
   }
 
   private Map<String, Object> blockView(Caller caller, String name, String kind) {
@@ -95,9 +95,9 @@ class AgentContextController {
     AgentNode agent = agents.require(caller.orgId(), id);
     ContextBlocks built = context.build(new ContextRequest(caller.orgCode(), null, agent.skills(),
         agent.promptBlocks(), agent.contextBlocks(), variables, ContextRequest.Mode.BUILD),
-        "build/" + agent.flow().slug());
+        "build/" + agent.slug());
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("agent", agent.flow().slug());
+    out.put("agent", agent.slug());
     out.put("text", built.text());
     out.put("blocks", built.blocks().stream().map(AgentContextController::partView).toList());
     return out;
@@ -117,11 +117,11 @@ class AgentContextController {
     List<Map<String, Object>> parts = List.of();
     if (!names.isEmpty()) {
       ContextBlocks built = context.build(new ContextRequest(caller.orgCode(), null, List.of(), List.of(), names,
-          Map.of(), ContextRequest.Mode.PRELOAD), "preload/" + agent.flow().slug());
+          Map.of(), ContextRequest.Mode.PRELOAD), "preload/" + agent.slug());
       parts = built.blocks().stream().map(AgentContextController::partView).toList();
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("agent", agent.flow().slug());
+    out.put("agent", agent.slug());
     out.put("preloaded", parts.stream().filter(p -> p.get("error") == null && !(Boolean) p.get("missing"))
         .map(p -> p.get("name")).toList());
     out.put("blocks", parts);

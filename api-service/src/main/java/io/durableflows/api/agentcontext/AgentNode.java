@@ -1,11 +1,10 @@
 package io.durableflows.api.agentcontext;
 
-import io.durableflows.api.flows.ResolvedFlow;
 import java.util.List;
 import java.util.Map;
 
 /** An agent (a flow with one {@code agent} node) as the context and capability routes read it. */
-public record AgentNode(ResolvedFlow flow, String nodeId, Map<String, Object> data) {
+public record AgentNode(String slug, String nodeId, Map<String, Object> data) {
   public List<String> skills() {
     return names("skills");
   }

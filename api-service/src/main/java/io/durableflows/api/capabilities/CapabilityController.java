@@ -58,7 +58,7 @@ class CapabilityController {
     }
     AgentNode agent = agents.require(caller.orgId(), id);
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("agent", agent.flow().slug());
+    out.put("agent", agent.slug());
     out.put("query", query);
     out.put("source", "skills_and_prompt_blocks");
     out.put("results", retrieval.search(caller.orgId(), agent, query, limit == null ? 5 : (Integer) limit));
@@ -81,7 +81,7 @@ class CapabilityController {
       if (m.matches()) steps.add(m.group(2));
     }
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("agent", agent.flow().slug());
+    out.put("agent", agent.slug());
     out.put("run_id", run.runId());
     out.put("goal", goal);
     out.put("steps", steps);
@@ -109,7 +109,7 @@ class CapabilityController {
     critique = critique.replaceFirst("^(?i)critique:\\s*", "");
     String revised = revisedAt < 0 ? null : text.substring(revisedAt + "Revised answer:".length()).strip();
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("agent", agent.flow().slug());
+    out.put("agent", agent.slug());
     out.put("run_id", run.runId());
     out.put("critique", critique);
     out.put("revised", revised);
@@ -125,7 +125,7 @@ class CapabilityController {
       if (agent.data().get(key) != null) overrides.put("node/" + node + "." + key, agent.data().get(key));
     }
     if (agent.data().get("systemPrompt") instanceof String s && !s.isBlank()) input.put("instructions", s);
-    Map<String, Object> metadata = Map.of("agent", agent.flow().slug(), "capability", capability);
+    Map<String, Object> metadata = Map.of("agent", agent.slug(), "capability", capability);
     return runs.runAndWait(caller, flow,
         new RunCommand(flow.slug(), null, input, metadata, overrides, null, "capability"), null);
   }
