@@ -15,7 +15,19 @@ public enum NodeKind {
   /** Asks a person a typed question (free text, a choice, or JSON matching a schema) and continues with the answer. */
   QUESTION("question", Set.of("question", "answerType", "choices", "schema", "timeout", "timeoutAnswer", "label")),
   /** Calls one tool with templated arguments, after a person approves when the tool's approval policy says so. */
-  TOOL("tool", Set.of("tool", "arguments", "approval", "approvalMessage", "timeout", "timeoutDecision", "label"));
+  TOOL("tool", Set.of("tool", "arguments", "approval", "approvalMessage", "timeout", "timeoutDecision", "label")),
+  /**
+   * Takes the branch of the first case whose CEL condition holds ({@code sourceHandle} = the case id), else the
+   * {@code default} branch.
+   */
+  SWITCH("switch", Set.of("cases", "default", "label")),
+  /** The branches leaving it run concurrently, joined where they meet. */
+  PARALLEL("parallel", Set.of("label")),
+  /** Runs a flow (a child run each) or a prompt (a model call each) for every item of a list, in order. */
+  MAP("map", Set.of("items", "concurrency", "failFast", "flow", "version", "input", "prompt", "systemPrompt",
+      "provider", "model", "temperature", "maxTokens", "label")),
+  /** Runs another flow of the organization as a child run and continues with its output. */
+  SUBFLOW("subflow", Set.of("flow", "version", "input", "label"));
 
   private final String type;
   private final Set<String> properties;

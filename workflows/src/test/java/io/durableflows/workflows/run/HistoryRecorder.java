@@ -103,6 +103,13 @@ public final class HistoryRecorder {
       awaitRequest(run);
       stub.cancel();
     });
+    // Graph nodes: a CEL switch (each branch), parallel branches, a map (prompt and child runs), a sub-flow.
+    record(dir, "switch-case", GraphFlows.router(), Map.of("amount", 1500, "request", "40 chairs"), new StubLlm(null));
+    record(dir, "switch-default", GraphFlows.router(), Map.of("amount", 20), new StubLlm(null));
+    record(dir, "parallel-join", GraphFlows.fanOut(), Map.of("topic", "tea"), new StubLlm(null));
+    record(dir, "map-prompt", GraphFlows.mapPrompt(2), Map.of("list", List.of("a", "b", "c")), new StubLlm(null));
+    record(dir, "map-flow", GraphFlows.mapFlow(true), Map.of("list", List.of("x", "y")), new StubLlm(null));
+    record(dir, "subflow", GraphFlows.subflow("echo"), Map.of("text", "hello"), new StubLlm(null));
   }
 
   /** Acts on a running workflow as a client would: through its typed stub, or the untyped one (to cancel it). */
@@ -277,5 +284,11 @@ public final class HistoryRecorder {
 
     @Override
     public void recordResolution(String runId, io.durableflows.workflows.hitl.HumanResolution resolution) {}
+
+    /** Children of the graph scenarios: the flows of {@link GraphFlows}. */
+    @Override
+    public RunRequest prepareChildRun(io.durableflows.workflows.store.ChildRunSpec spec) {
+      return GraphFlows.childRequest(spec, Map.of("echo", GraphFlows.echo()));
+    }
   }
 }
