@@ -24,6 +24,7 @@ import io.durableflows.workflows.tools.ToolCall;
 import io.durableflows.workflows.tools.ToolFailures;
 import io.durableflows.workflows.tools.ToolResult;
 import io.durableflows.workflows.tools.ToolSpec;
+import io.temporal.workflow.unsafe.WorkflowUnsafe;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -357,7 +358,10 @@ final class FlowInterpreter {
       Map<String, Object> aCase = (Map<String, Object>) c;
       String id = (String) aCase.get("id");
       try {
-        if (Conditions.test((String) aCase.get("when"), request.input(), nodes)) {
+        String when = (String) aCase.get("when");
+        // The first condition a worker compiles loads CEL (a second or more): pure work the deadlock detector
+        // would take for a stuck workflow thread.
+        if (WorkflowUnsafe.deadlockDetectorOff(() -> Conditions.test(when, request.input(), nodes))) {
           taken = id;
           break;
         }
