@@ -141,4 +141,30 @@ class GraphFlowsApiTest extends RunApiTest {
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().path("result").toString()).isEqualTo("[\"echo: a\",\"echo: b\",\"echo: c\"]");
   }
+
+  /** The README's route-all: router.json once per order, as child runs. */
+  @Test
+  void run_readmeMapOverTheRouter_routesEachOrder() {
+    TestOrg org = newOrg();
+    createExample(org, "router");
+    Http.Response created = http.post("/api/v1/flows", org.token(), Map.of(
+        "slug", "route-all",
+        "nodes", List.of(
+            Map.of("id", "input", "type", "input", "data", Map.of("variables",
+                List.of(Map.of("name", "orders", "type", "array")))),
+            Map.of("id", "each", "type", "map", "data", Map.of("items", "{{input.orders}}", "concurrency", 2,
+                "flow", "router", "input", Map.of("amount", "{{item.amount}}", "request", "{{item.request}}"))),
+            Map.of("id", "output", "type", "output", "data", Map.of("shape", "json_template",
+                "template", Map.of("answers", "{{each}}")))),
+        "edges", List.of(Map.of("source", "input", "target", "each"), Map.of("source", "each", "target", "output"))));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+
+    Http.Response r = runFlow(org, "route-all", input("orders", List.of(Map.of("amount", 20, "request", "a pen"),
+        Map.of("amount", 5000, "request", "a car"))));
+
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    JsonNode answers = r.json().path("answers");
+    assertThat(answers.get(0).asText()).isEqualTo("Order of 20 confirmed automatically.");
+    assertThat(answers.get(1).asText()).startsWith("Offline answer to \"A customer placed an order of 5000: a car.");
+  }
 }
