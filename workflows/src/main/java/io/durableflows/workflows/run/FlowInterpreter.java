@@ -353,6 +353,13 @@ final class FlowInterpreter {
     context.forEach((id, value) -> {
       if (value instanceof NodeOutput out) nodes.put(id, out.fields());
     });
+    // Earlier nodes that did not run (on a branch not taken) are null, so `node == null` can test for them.
+    Set<String> earlier = graph.ancestors(node.id());
+    for (FlowNode n : order()) {
+      if (earlier.contains(n.id()) && !NodeKind.INPUT.type().equals(n.type())) {
+        nodes.putIfAbsent(n.id(), null);
+      }
+    }
     String taken = null;
     for (Object c : (List<Object>) node.data().get("cases")) {
       Map<String, Object> aCase = (Map<String, Object>) c;

@@ -190,6 +190,41 @@ class GraphNodesWorkflowTest {
     assertThat(nodeFailure(failed).getOriginalMessage()).startsWith("node 'right' failed");
   }
 
+  @Test
+  void parallel_withASwitchOnABranch_skipsTheBranchNotTakenAndJoinsTheRest() {
+    FlowDefinition flow = TestFlows.parse("""
+        {"slug": "mixed", "nodes": [
+          {"id": "input", "type": "input", "data": {"variables": [{"name": "n", "type": "integer"}]}},
+          {"id": "fan", "type": "parallel", "data": {}},
+          {"id": "pick", "type": "switch", "data": {"cases": [{"id": "odd", "when": "input.n % 2 == 1"}]}},
+          {"id": "odd", "type": "template", "data": {"template": "odd"}},
+          {"id": "even", "type": "template", "data": {"template": "even"}},
+          {"id": "other", "type": "template", "data": {"template": "other"}},
+          {"id": "join", "type": "template", "data": {"json": {"odd": "{{odd}}", "even": "{{even}}",
+            "other": "{{other}}"}}},
+          {"id": "check", "type": "switch", "data": {"cases": [
+            {"id": "sawEven", "when": "even != null && even.text == 'even'"}]}},
+          {"id": "yes", "type": "template", "data": {"template": "{{join.json.other}} and even"}},
+          {"id": "no", "type": "template", "data": {"template": "{{join.json.other}} and not even"}},
+          {"id": "output", "type": "output", "data": {"shape": "raw"}}
+        ], "edges": [
+          {"source": "input", "target": "fan"},
+          {"source": "fan", "target": "pick"}, {"source": "fan", "target": "other"},
+          {"source": "pick", "target": "odd", "sourceHandle": "odd"},
+          {"source": "pick", "target": "even", "sourceHandle": "default"},
+          {"source": "odd", "target": "join"}, {"source": "even", "target": "join"}, {"source": "other", "target": "join"},
+          {"source": "join", "target": "check"},
+          {"source": "check", "target": "yes", "sourceHandle": "sawEven"},
+          {"source": "check", "target": "no", "sourceHandle": "default"},
+          {"source": "yes", "target": "output"}, {"source": "no", "target": "output"}
+        ]}""");
+    assertThat(io.durableflows.workflows.flow.FlowValidator.validate(flow)).isEmpty();
+
+    assertThat(run(flow, Map.of("n", 3)).output()).isEqualTo("other and not even");
+    assertThat(eventsOf(outcomeOf(RUN_ID), RunEvent.NODE_SKIPPED)).extracting(RunEvent::node)
+        .containsExactlyInAnyOrder("even", "yes");
+  }
+
   // ------------------------------------------------------------------------------------------ map
 
   @Test
