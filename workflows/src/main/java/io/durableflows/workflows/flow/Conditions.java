@@ -48,6 +48,7 @@ public final class Conditions {
   private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
   /** Compiled programs by variables and expression: compiling is pure, so sharing them across runs is safe. */
   private static final Map<String, CelRuntime.Program> PROGRAMS = new ConcurrentHashMap<>();
+  private static final int MAX_PROGRAMS = 10_000;
 
   private Conditions() {}
 
@@ -82,6 +83,8 @@ public final class Conditions {
    */
   public static boolean test(String expression, Object input, Map<String, Object> nodes) {
     Set<String> variables = variables(nodes.keySet());
+    // Flows are few; a cache this large means expressions are generated per run: start over rather than grow.
+    if (PROGRAMS.size() > MAX_PROGRAMS) PROGRAMS.clear();
     CelRuntime.Program program = PROGRAMS.computeIfAbsent(String.join(",", variables) + "\n" + expression, k -> {
       try {
         return RUNTIME.createProgram(compile(expression, variables));

@@ -306,7 +306,10 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     try {
       Promise.allOf(done.values()).get();
     } catch (RuntimeException e) {
+      // Stop the other branches, and let them settle (a child run records its cancellation) before the run ends.
       scope.cancel();
+      Workflow.newDetachedCancellationScope(
+          () -> Workflow.await(() -> done.values().stream().allMatch(Promise::isCompleted))).run();
       throw e;
     }
     region.forEach(n -> handled.add(n.id()));
