@@ -371,6 +371,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     }
     if (failFast && state.firstError != null) {
       scope.cancel();
+      Workflow.newDetachedCancellationScope(() -> Workflow.await(() -> state.inFlight == 0)).run();
       throw new NodeError(FlowInterpreter.MAP_ITEM_FAILED, "item " + state.firstError.get("index") + " failed ("
           + state.firstError.get("error") + "): " + state.firstError.get("message"));
     }

@@ -250,6 +250,28 @@ class GraphNodesWorkflowTest {
   }
 
   @Test
+  void map_withFailFast_stopsStartingItemsAfterTheFirstFailure() {
+    AtomicInteger calls = new AtomicInteger();
+    when(llm.complete(any())).thenAnswer(inv -> {
+      LlmCall call = inv.getArgument(0);
+      calls.incrementAndGet();
+      if (call.prompt().endsWith("b")) {
+        throw ApplicationFailure.newNonRetryableFailure("400 bad prompt", "ProviderBadRequest");
+      }
+      Thread.sleep(1500);
+      return reply("ok");
+    });
+
+    var failed = catchThrowableOfType(WorkflowFailedException.class,
+        () -> run(GraphFlows.mapPrompt(3), Map.of("list", List.of("a", "b", "c", "d", "e"))));
+
+    ApplicationFailure failure = nodeFailure(failed);
+    assertThat(failure.getDetails().get(0, String.class)).isEqualTo(FlowInterpreter.MAP_ITEM_FAILED);
+    assertThat(failure.getOriginalMessage()).contains("item 1", "400 bad prompt");
+    assertThat(calls.get()).as("d and e never start").isEqualTo(3);
+  }
+
+  @Test
   void map_withFlow_runsAChildRunPerItemInOrder() {
     RunResult result = run(GraphFlows.mapFlow(true), Map.of("list", List.of("x", "y", "z")));
 
