@@ -6,8 +6,13 @@ import io.durableflows.activities.llm.LlmActivitiesImpl;
 import io.durableflows.activities.llm.ModelProviders;
 import io.durableflows.activities.llm.StreamSettings;
 import io.durableflows.activities.llm.WorkflowDeltaSink;
+import io.durableflows.activities.secrets.JdbcSecrets;
+import io.durableflows.activities.secrets.SecretsCipher;
 import io.durableflows.activities.store.JdbcRunStoreActivities;
 import io.durableflows.activities.tools.BuiltInToolActivities;
+import io.durableflows.activities.tools.http.AddressGuard;
+import io.durableflows.activities.tools.http.HostRules;
+import io.durableflows.activities.tools.http.HttpToolExecutor;
 import io.durableflows.workflows.run.UpdateFailureConverter;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.converter.DataConverter;
@@ -78,9 +83,18 @@ public class WorkersConfiguration {
     return new LlmActivitiesImpl(providers, new WorkflowDeltaSink(client), settings, journal);
   }
 
+  /**
+   * Built-in and HTTP tools. HTTP tools read the org's secrets with {@code DF_SECRETS_KEY} (the API encrypts with
+   * the same key; without it both use the local key file) and may reach private addresses only as
+   * {@code DF_TOOLS_ALLOW_HOSTS} (comma-separated hosts, IPs, CIDRs) or the tool's own allowHosts permit.
+   */
   @Bean
-  BuiltInToolActivities toolActivities(CallJournal journal) {
-    return new BuiltInToolActivities(journal);
+  BuiltInToolActivities toolActivities(CallJournal journal, DataSource dataSource,
+      @Value("${df.secrets.key:}") String secretsKey, @Value("${df.tools.allow-hosts:}") String allowHosts) {
+    JdbcSecrets secrets = new JdbcSecrets(dataSource, SecretsCipher.fromConfiguration(secretsKey));
+    HostRules rules = HostRules.parse(allowHosts);
+    if (!rules.equals(HostRules.NONE)) log.info("HTTP tools may also reach: {} {}", rules.names(), rules.blocks());
+    return new BuiltInToolActivities(journal, new HttpToolExecutor(secrets, rules, new AddressGuard()), secrets);
   }
 
   @Bean

@@ -13,6 +13,8 @@ import io.durableflows.workflows.catalog.ModelCatalog;
 import io.durableflows.workflows.events.DeltaBatch;
 import io.durableflows.workflows.llm.LlmActivities;
 import io.durableflows.workflows.llm.LlmCall;
+import io.durableflows.workflows.llm.LlmChatCall;
+import io.durableflows.workflows.llm.LlmChatReply;
 import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
 import io.temporal.activity.Activity;
@@ -22,6 +24,9 @@ import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,25 +55,57 @@ public class LlmActivitiesImpl implements LlmActivities {
 
   @Override
   public LlmReply complete(LlmCall call) {
+    Turn turn = new Turn(call.runId(), call.nodeId(), call.provider(), call.model(), call.stream(),
+        call.idempotencyKey());
+    return ask(turn, PLAIN, model -> request(call, model));
+  }
+
+  @Override
+  public LlmChatReply chat(LlmChatCall call) {
+    Turn turn = new Turn(call.runId(), call.nodeId(), call.provider(), call.model(), call.stream(),
+        call.idempotencyKey());
+    return ask(turn, CHAT, model -> ChatTurns.request(call, model));
+  }
+
+  /**
+   * How a kind of call's result is built from the reply and the provider's response, where its reply is, and
+   * how a journaled one is marked as recorded.
+   */
+  private record Shape<T>(Class<T> type, BiFunction<LlmReply, ChatResponse, T> answer, Function<T, LlmReply> reply,
+      UnaryOperator<T> recorded) {}
+
+  private static final Shape<LlmReply> PLAIN =
+      new Shape<>(LlmReply.class, (reply, response) -> reply, r -> r, LlmActivitiesImpl::markRecorded);
+  private static final Shape<LlmChatReply> CHAT = new Shape<>(LlmChatReply.class,
+      (reply, response) -> new LlmChatReply(reply, ChatTurns.toolRequests(response)), LlmChatReply::reply,
+      r -> new LlmChatReply(markRecorded(r.reply()), r.toolCalls()));
+
+  /** What both kinds of call share: who asks, which model, whether to stream, and the journal key. */
+  private record Turn(String runId, String nodeId, String provider, String model, boolean stream, String key) {}
+
+  /**
+   * Asks the model (or, on a retry, the call journal first) and journals the answer.
+   */
+  private <T> T ask(Turn turn, Shape<T> shape, Function<String, ChatRequest> requestFor) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     String activityId = context.getInfo().getActivityId();
     int attempt = context.getInfo().getAttempt();
     // Only a retry can find an earlier attempt's answer: the first attempt skips the lookup.
     if (attempt > 1) {
-      Optional<LlmReply> earlier = recorded(call);
+      Optional<T> earlier = recorded(turn, shape.type()).map(shape.recorded());
       if (earlier.isPresent()) return earlier.get();
     }
-    ModelProviders.Resolved resolved = providers.resolve(call.provider(), call.model());
+    ModelProviders.Resolved resolved = providers.resolve(turn.provider(), turn.model());
     String provider = resolved.provider().name();
     long started = System.nanoTime();
-    ChatRequest request = request(call, resolved.model());
-    String threadName = "llm " + call.runId() + "/" + call.nodeId();
-    ModelCall modelCall = call.stream()
+    ChatRequest request = requestFor.apply(resolved.model());
+    String threadName = "llm " + turn.runId() + "/" + turn.nodeId();
+    ModelCall modelCall = turn.stream()
         ? ModelCall.streaming(resolved.streamingModel(), request, threadName)
         : ModelCall.blocking(resolved.chatModel(), request, threadName);
     ChatResponse response;
     try {
-      response = new Relay(call, context, modelCall).await();
+      response = new Relay(turn, context, modelCall).await();
     } catch (InterruptedException e) {
       modelCall.cancel();
       Thread.currentThread().interrupt();
@@ -77,7 +114,7 @@ public class LlmActivitiesImpl implements LlmActivities {
       modelCall.cancel();
       if (e instanceof ApplicationFailure || e instanceof io.temporal.client.ActivityCompletionException) throw e;
       ApplicationFailure failure = ProviderErrors.toFailure(provider, resolved.model(), e, resolved.provider().apiKey());
-      log.warn("run {} node {}: {} ({})", call.runId(), call.nodeId(), failure.getOriginalMessage(), failure.getType());
+      log.warn("run {} node {}: {} ({})", turn.runId(), turn.nodeId(), failure.getOriginalMessage(), failure.getType());
       throw failure;
     }
     long durationMs = (System.nanoTime() - started) / 1_000_000;
@@ -90,44 +127,48 @@ public class LlmActivitiesImpl implements LlmActivities {
     String text = response.aiMessage() == null || response.aiMessage().text() == null ? "" : response.aiMessage().text();
     String finish = response.finishReason() == null ? "stop" : response.finishReason().name().toLowerCase();
     LlmReply reply = new LlmReply(text, provider, model, finish, usage, cost, durationMs, activityId, attempt, false);
-    return journaled(call, reply);
+    return journaled(turn, shape, shape.answer().apply(reply, response));
   }
 
-  private Optional<LlmReply> recorded(LlmCall call) {
+  private <T> Optional<T> recorded(Turn turn, Class<T> type) {
     try {
-      return journal.find(call.idempotencyKey()).map(LlmActivitiesImpl::read);
+      return journal.find(turn.key()).map(json -> read(json, type));
     } catch (RuntimeException e) {
-      log.warn("run {} node {}: call journal not readable, asking the model ({})", call.runId(), call.nodeId(),
+      log.warn("run {} node {}: call journal not readable, asking the model ({})", turn.runId(), turn.nodeId(),
           e.toString());
       return Optional.empty();
     }
   }
 
   /** The answer that stands: this one, or an earlier attempt's that reached the journal first. */
-  private LlmReply journaled(LlmCall call, LlmReply reply) {
-    if (call.idempotencyKey() == null) return reply;
+  private <T> T journaled(Turn turn, Shape<T> shape, T result) {
+    if (turn.key() == null) return result;
+    LlmReply reply = shape.reply().apply(result);
     try {
-      String stands = journal.record(new CallJournal.Entry(call.idempotencyKey(), call.runId(), call.nodeId(), "llm",
+      String stands = journal.record(new CallJournal.Entry(turn.key(), turn.runId(), turn.nodeId(), "llm",
           reply.provider() + "/" + reply.model(), reply.activityId(), reply.attempt(), null,
-          JSON.writeValueAsString(reply)));
-      LlmReply standing = read(stands);
-      return standing.attempt() == reply.attempt() ? reply : standing;
+          JSON.writeValueAsString(result)));
+      T standing = read(stands, shape.type());
+      return shape.reply().apply(standing).attempt() == reply.attempt() ? result : shape.recorded().apply(standing);
     } catch (JsonProcessingException | RuntimeException e) {
       // The answer is good; only a later retry loses the shortcut.
-      log.warn("run {} node {}: could not journal the answer ({})", call.runId(), call.nodeId(), e.toString());
-      return reply;
+      log.warn("run {} node {}: could not journal the answer ({})", turn.runId(), turn.nodeId(), e.toString());
+      return result;
     }
   }
 
-  /** A journaled answer: it keeps the activity id and attempt that asked the model, marked as recorded. */
-  private static LlmReply read(String json) {
+  private static <T> T read(String json, Class<T> type) {
     try {
-      LlmReply r = JSON.readValue(json, LlmReply.class);
-      return new LlmReply(r.text(), r.provider(), r.model(), r.finishReason(), r.usage(), r.costUsd(), r.durationMs(),
-          r.activityId(), r.attempt(), true);
+      return JSON.readValue(json, type);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("the call journal holds an unreadable answer", e);
     }
+  }
+
+  /** A journaled answer keeps the activity id and attempt that asked the model, marked as recorded. */
+  private static LlmReply markRecorded(LlmReply r) {
+    return new LlmReply(r.text(), r.provider(), r.model(), r.finishReason(), r.usage(), r.costUsd(), r.durationMs(),
+        r.activityId(), r.attempt(), true);
   }
 
   private static ChatRequest request(LlmCall call, String model) {
@@ -146,7 +187,7 @@ public class LlmActivitiesImpl implements LlmActivities {
 
   /** The activity thread's loop over one model call: batching, signalling, heartbeating. */
   private final class Relay {
-    private final LlmCall call;
+    private final Turn call;
     private final ActivityExecutionContext context;
     private final ModelCall modelCall;
     private final String workflowId;
@@ -158,7 +199,7 @@ public class LlmActivitiesImpl implements LlmActivities {
     private long lastFlush;
     private long lastHeartbeat = System.nanoTime();
 
-    Relay(LlmCall call, ActivityExecutionContext context, ModelCall modelCall) {
+    Relay(Turn call, ActivityExecutionContext context, ModelCall modelCall) {
       this.call = call;
       this.context = context;
       this.modelCall = modelCall;

@@ -20,6 +20,22 @@ public final class OfflineChatModel implements ChatModel {
 
   @Override
   public ChatResponse doChat(ChatRequest request) {
+    int promptTokens = 0;
+    for (ChatMessage m : request.messages()) {
+      promptTokens += words(text(m));
+    }
+    var toolTurn = OfflineToolUse.turn(request);
+    if (toolTurn.isPresent()) {
+      AiMessage message = toolTurn.get();
+      boolean calls = message.hasToolExecutionRequests();
+      return ChatResponse.builder()
+          .aiMessage(message)
+          .modelName(ModelCatalog.OFFLINE_MODEL)
+          .tokenUsage(new TokenUsage(promptTokens, calls ? 10 * message.toolExecutionRequests().size()
+              : words(message.text())))
+          .finishReason(calls ? FinishReason.TOOL_EXECUTION : FinishReason.STOP)
+          .build();
+    }
     String prompt = lastUserText(request);
     String echoed = prompt.length() > MAX_ECHO ? prompt.substring(0, MAX_ECHO) + "…" : prompt;
     String answer = "Offline answer to \"" + echoed.strip() + "\": this reply comes from the built-in offline "
@@ -29,10 +45,6 @@ public final class OfflineChatModel implements ChatModel {
     if (max != null && words(answer) > max) {
       answer = firstWords(answer, max);
       finish = FinishReason.LENGTH;
-    }
-    int promptTokens = 0;
-    for (ChatMessage m : request.messages()) {
-      promptTokens += words(text(m));
     }
     return ChatResponse.builder()
         .aiMessage(AiMessage.from(answer))

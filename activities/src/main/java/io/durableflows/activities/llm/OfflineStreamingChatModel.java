@@ -26,7 +26,8 @@ public final class OfflineStreamingChatModel implements StreamingChatModel {
     ChatResponse response;
     try {
       response = model.doChat(request);
-      String[] words = response.aiMessage().text().split("(?<=\\s)");
+      String text = response.aiMessage().text() == null ? "" : response.aiMessage().text();
+      String[] words = text.isEmpty() ? new String[0] : text.split("(?<=\\s)");
       Handle handle = new Handle();
       for (String word : words) {
         if (!wordDelay.isZero()) Thread.sleep(wordDelay);

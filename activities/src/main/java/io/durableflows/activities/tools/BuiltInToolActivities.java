@@ -4,30 +4,39 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableflows.activities.journal.CallJournal;
+import io.durableflows.activities.secrets.SecretSource;
+import io.durableflows.activities.tools.http.HttpToolExecutor;
 import io.durableflows.workflows.schema.JsonSchemas;
 import io.durableflows.workflows.tools.BuiltInTools;
 import io.durableflows.workflows.tools.ToolActivities;
 import io.durableflows.workflows.tools.ToolCall;
+import io.durableflows.workflows.tools.ToolDefinition;
+import io.durableflows.workflows.tools.ToolDryRunActivities;
+import io.durableflows.workflows.tools.ToolDryRunRequest;
 import io.durableflows.workflows.tools.ToolFailures;
 import io.durableflows.workflows.tools.ToolResult;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The built-in tools ({@link BuiltInTools}) as the {@code ToolCall} activity. A call with an idempotency key runs
+ * The {@code ToolCall} activity (and {@code ToolDryRun}): dispatches on the call's definition, a built-in tool
+ * ({@link BuiltInTools}; a call without a definition names one) or an HTTP tool ({@link HttpToolExecutor}); flow
+ * tools run as child workflows and never reach this activity. A call with an idempotency key runs
  * once: its result goes to the call journal, and a retry (or a second attempt racing the first) returns what was
  * recorded instead of running the tool again. The tools are pure except {@code current_time}, whose answer must
  * not change because Temporal retried the activity after the worker died.
  */
-public final class BuiltInToolActivities implements ToolActivities {
+public final class BuiltInToolActivities implements ToolActivities, ToolDryRunActivities {
   private static final String KIND = "tool";
   private final CallJournal journal;
   /** Jackson 2, as Temporal's converter: results read back from the journal look like those Temporal carries. */
@@ -35,13 +44,26 @@ public final class BuiltInToolActivities implements ToolActivities {
       // A journal entry written by an older or newer worker must still be returned on a retry.
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private final Map<String, Tool> tools;
+  /** Null when this worker runs no HTTP tools (tests of the built-ins). */
+  private final HttpToolExecutor http;
+  private final SecretSource secrets;
 
   public BuiltInToolActivities(CallJournal journal) {
     this(journal, Clock.systemUTC());
   }
 
   public BuiltInToolActivities(CallJournal journal, Clock clock) {
+    this(journal, clock, null, null);
+  }
+
+  public BuiltInToolActivities(CallJournal journal, HttpToolExecutor http, SecretSource secrets) {
+    this(journal, Clock.systemUTC(), http, secrets);
+  }
+
+  public BuiltInToolActivities(CallJournal journal, Clock clock, HttpToolExecutor http, SecretSource secrets) {
     this.journal = journal;
+    this.http = http;
+    this.secrets = secrets;
     this.tools = Stream.of(new CalculatorTool(), new CurrentTimeTool(clock), new JsonPathTool(json))
         .collect(Collectors.toUnmodifiableMap(t -> t.spec().name(), Function.identity()));
   }
@@ -49,23 +71,16 @@ public final class BuiltInToolActivities implements ToolActivities {
   @Override
   public ToolResult call(ToolCall call) {
     ActivityInfo info = Activity.getExecutionContext().getInfo();
-    Tool tool = tools.get(call.tool());
-    if (tool == null) {
-      throw ApplicationFailure.newNonRetryableFailure("unknown tool '" + call.tool() + "': the built-in tools are "
-          + String.join(", ", BuiltInTools.names()), ToolFailures.UNKNOWN_TOOL);
-    }
     Map<String, Object> arguments = call.arguments() == null ? Map.of() : call.arguments();
-    List<String> violations = JsonSchemas.violations(tool.spec().parameters(), arguments);
-    if (!violations.isEmpty()) {
-      throw Tool.invalidArguments("invalid arguments for " + call.tool() + ": " + String.join("; ", violations));
-    }
+    Supplier<Tool.Output> run = prepare(call.tool(), call.definition(), arguments,
+        () -> secrets.orgOfRun(call.runId()).orElse(null), HttpToolExecutor.Budget.NONE);
     String key = call.idempotencyKey();
     if (key != null) {
       Optional<String> earlier = journal.find(key);
       if (earlier.isPresent()) return recorded(earlier.get());
     }
     long started = System.nanoTime();
-    Tool.Output out = tool.run(arguments);
+    Tool.Output out = run.get();
     ToolResult result = new ToolResult(out.output(), out.text(), (System.nanoTime() - started) / 1_000_000,
         info.getActivityId(), info.getAttempt(), false);
     if (key == null) return result;
@@ -73,6 +88,66 @@ public final class BuiltInToolActivities implements ToolActivities {
     String standing = journal.record(new CallJournal.Entry(key, call.runId(), call.nodeId(), KIND, call.tool(),
         info.getActivityId(), info.getAttempt(), toJson(arguments), mine));
     return sameJson(standing, mine) ? result : recorded(standing);
+  }
+
+  /** One call outside any run, within the request's budget; nothing is journaled. */
+  @Override
+  public ToolResult dryRun(ToolDryRunRequest request) {
+    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    ToolDefinition definition = request.definition();
+    Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
+    HttpToolExecutor.Budget budget = new HttpToolExecutor.Budget(
+        Math.min(request.maxResponseBytes(), ToolDryRunRequest.MAX_RESPONSE_BYTES),
+        Duration.ofMillis(Math.min(request.timeoutMs(), ToolDryRunRequest.MAX_TIMEOUT_MS)));
+    Supplier<Tool.Output> run = prepare(definition.name(), definition, arguments, request::orgId, budget);
+    long started = System.nanoTime();
+    Tool.Output out = run.get();
+    return new ToolResult(out.output(), out.text(), (System.nanoTime() - started) / 1_000_000,
+        info.getActivityId(), info.getAttempt(), false);
+  }
+
+  /**
+   * Checks the call (known tool, arguments matching its schema) and returns what runs it. A call without a
+   * definition names a built-in, as every call did before tools had definitions.
+   */
+  private Supplier<Tool.Output> prepare(String name, ToolDefinition definition, Map<String, Object> arguments,
+      Supplier<String> org, HttpToolExecutor.Budget budget) {
+    String kind = definition == null ? ToolDefinition.BUILTIN : definition.kind();
+    switch (kind) {
+      case ToolDefinition.BUILTIN -> {
+        String builtIn = definition == null ? name : definition.name();
+        Tool tool = tools.get(builtIn);
+        if (tool == null) {
+          throw ApplicationFailure.newNonRetryableFailure("unknown tool '" + builtIn + "': the built-in tools are "
+              + String.join(", ", BuiltInTools.names()), ToolFailures.UNKNOWN_TOOL);
+        }
+        checkArguments(builtIn, tool.spec().parameters(), arguments);
+        return () -> tool.run(arguments);
+      }
+      case ToolDefinition.HTTP -> {
+        if (http == null) {
+          throw ApplicationFailure.newNonRetryableFailure("this worker does not run HTTP tools",
+              ToolFailures.UNKNOWN_TOOL);
+        }
+        checkArguments(definition.name(), definition.parameters(), arguments);
+        return () -> {
+          HttpToolExecutor.Result r = http.run(org, definition, arguments, budget);
+          return new Tool.Output(r.output(), r.text());
+        };
+      }
+      case ToolDefinition.FLOW -> throw ApplicationFailure.newNonRetryableFailure("tool '" + definition.name()
+          + "' runs flow '" + definition.flow() + "': flow tools run as child workflows of the run, not as a "
+          + "ToolCall activity", ToolFailures.UNKNOWN_TOOL);
+      default -> throw ApplicationFailure.newNonRetryableFailure("tool '" + name + "' has unknown kind '" + kind
+          + "' (kinds: " + String.join(", ", ToolDefinition.KINDS) + ")", ToolFailures.UNKNOWN_TOOL);
+    }
+  }
+
+  private static void checkArguments(String tool, Map<String, Object> schema, Map<String, Object> arguments) {
+    List<String> violations = JsonSchemas.violations(schema, arguments);
+    if (!violations.isEmpty()) {
+      throw Tool.invalidArguments("invalid arguments for " + tool + ": " + String.join("; ", violations));
+    }
   }
 
   /** What an earlier attempt recorded: it keeps the activity id and attempt that ran the tool, marked recorded. */

@@ -224,7 +224,18 @@ public final class OpenAiStubServer implements AutoCloseable {
         .put("created", created)
         .put("model", model);
     ObjectNode choice = completion.putArray("choices").addObject().put("index", 0);
-    choice.putObject("message").put("role", "assistant").put("content", content).putNull("refusal");
+    ObjectNode message = choice.putObject("message").put("role", "assistant");
+    if (reply.toolCalls != null) {
+      message.putNull("content");
+      ArrayNode calls = message.putArray("tool_calls");
+      for (ToolCallReply call : reply.toolCalls) {
+        ObjectNode c = calls.addObject().put("id", call.id()).put("type", "function");
+        c.putObject("function").put("name", call.name()).put("arguments", call.arguments());
+      }
+    } else {
+      message.put("content", content);
+    }
+    message.putNull("refusal");
     choice.putNull("logprobs");
     choice.put("finish_reason", reply.finishReason);
     completion.set("usage", usage(promptTokens, completionTokens));
@@ -251,6 +262,25 @@ public final class OpenAiStubServer implements AutoCloseable {
       ch.putObject("delta").put("content", piece);
       ch.putNull("logprobs").putNull("finish_reason");
       event(out, JSON.writeValueAsString(c));
+    }
+    if (reply.toolCalls != null) {
+      for (int i = 0; i < reply.toolCalls.size(); i++) {
+        ToolCallReply call = reply.toolCalls.get(i);
+        String args = call.arguments();
+        int half = args.length() / 2;
+        String[] fragments = {"", args.substring(0, half), args.substring(half)};
+        for (int f = 0; f < fragments.length; f++) {
+          ObjectNode c = chunk(id, created, model);
+          ObjectNode ch = ((ArrayNode) c.get("choices")).addObject().put("index", 0);
+          ObjectNode tc = ch.putObject("delta").putArray("tool_calls").addObject().put("index", i);
+          if (f == 0) tc.put("id", call.id()).put("type", "function");
+          ObjectNode fn = tc.putObject("function");
+          if (f == 0) fn.put("name", call.name());
+          fn.put("arguments", fragments[f]);
+          ch.putNull("logprobs").putNull("finish_reason");
+          event(out, JSON.writeValueAsString(c));
+        }
+      }
     }
     ObjectNode last = chunk(id, created, model);
     ObjectNode lastChoice = ((ArrayNode) last.get("choices")).addObject().put("index", 0);
@@ -355,6 +385,9 @@ public final class OpenAiStubServer implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------- API types
 
+  /** One tool call in a scripted answer: its id, the function's name and the raw arguments text. */
+  public record ToolCallReply(String id, String name, String arguments) {}
+
   /** A request the server received. Header names are case-insensitive. */
   public record RecordedRequest(String method, String path, Map<String, List<String>> headers, String body) {
     /** The first value of a header, or null. */
@@ -396,10 +429,12 @@ public final class OpenAiStubServer implements AutoCloseable {
     private final String errorCode;
     // verbatim body
     private final String rawBody;
+    // tool calls instead of content
+    private final List<ToolCallReply> toolCalls;
 
     private Reply(int status, Map<String, String> headers, Duration delay, String content, List<String> chunks,
         String model, String finishReason, int promptTokens, int completionTokens, Duration chunkDelay,
-        String errorMessage, String errorType, String errorCode, String rawBody) {
+        String errorMessage, String errorType, String errorCode, String rawBody, List<ToolCallReply> toolCalls) {
       this.status = status;
       this.headers = Map.copyOf(headers);
       this.delay = delay;
@@ -414,6 +449,17 @@ public final class OpenAiStubServer implements AutoCloseable {
       this.errorType = errorType;
       this.errorCode = errorCode;
       this.rawBody = rawBody;
+      this.toolCalls = toolCalls == null ? null : List.copyOf(toolCalls);
+    }
+
+    /**
+     * A 200 answer asking for these tool calls (several = parallel calls), finish_reason {@code tool_calls}:
+     * {@code message.tool_calls} when not streaming; when streaming, each call's id and name in one chunk and its
+     * arguments in two fragments, as OpenAI sends them. Arguments are sent verbatim, malformed JSON included.
+     */
+    public static Reply toolCalls(ToolCallReply... calls) {
+      return new Reply(200, Map.of(), Duration.ZERO, null, List.of(), null, "tool_calls", -1, -1, Duration.ZERO,
+          null, null, null, null, List.of(calls));
     }
 
     /**
@@ -423,7 +469,7 @@ public final class OpenAiStubServer implements AutoCloseable {
      */
     public static Reply success(String content) {
       return new Reply(200, Map.of(), Duration.ZERO, content, null, null, "stop", -1, -1, Duration.ZERO, null,
-          null, null, null);
+          null, null, null, null);
     }
 
     /** A 200 {@code chat.completion} with this content and usage. */
@@ -437,13 +483,13 @@ public final class OpenAiStubServer implements AutoCloseable {
      */
     public static Reply streamed(String... chunks) {
       return new Reply(200, Map.of(), Duration.ZERO, null, List.of(chunks), null, "stop", -1, -1, Duration.ZERO,
-          null, null, null, null);
+          null, null, null, null, null);
     }
 
     /** An error status with OpenAI's error body {@code {"error":{"message","type","param","code"}}}. */
     public static Reply error(int status, String message, String type, String code) {
       return new Reply(status, Map.of(), Duration.ZERO, null, null, null, null, -1, -1, Duration.ZERO, message,
-          type, code, null);
+          type, code, null, null);
     }
 
     /** An error status with a typical OpenAI body for it (401 invalid key, 404 unknown model, 500, 503...). */
@@ -476,19 +522,19 @@ public final class OpenAiStubServer implements AutoCloseable {
     /** Any status with this body sent verbatim as {@code application/json} (e.g. a malformed body). */
     public static Reply raw(int status, String body) {
       return new Reply(status, Map.of(), Duration.ZERO, null, null, null, "stop", -1, -1, Duration.ZERO, null,
-          null, null, Objects.requireNonNull(body, "body"));
+          null, null, Objects.requireNonNull(body, "body"), null);
     }
 
     /** Waits this long before sending the response headers (to trip client timeouts). */
     public Reply withDelay(Duration delay) {
       return new Reply(status, headers, Objects.requireNonNull(delay), content, chunks, model, finishReason,
-          promptTokens, completionTokens, chunkDelay, errorMessage, errorType, errorCode, rawBody);
+          promptTokens, completionTokens, chunkDelay, errorMessage, errorType, errorCode, rawBody, toolCalls);
     }
 
     /** When streaming, waits this long before each content chunk. */
     public Reply withChunkDelay(Duration chunkDelay) {
       return new Reply(status, headers, delay, content, chunks, model, finishReason, promptTokens,
-          completionTokens, Objects.requireNonNull(chunkDelay), errorMessage, errorType, errorCode, rawBody);
+          completionTokens, Objects.requireNonNull(chunkDelay), errorMessage, errorType, errorCode, rawBody, toolCalls);
     }
 
     /** Adds (or replaces) a response header. */
@@ -496,25 +542,25 @@ public final class OpenAiStubServer implements AutoCloseable {
       Map<String, String> h = new LinkedHashMap<>(headers);
       h.put(name, value);
       return new Reply(status, h, delay, content, chunks, model, finishReason, promptTokens, completionTokens,
-          chunkDelay, errorMessage, errorType, errorCode, rawBody);
+          chunkDelay, errorMessage, errorType, errorCode, rawBody, toolCalls);
     }
 
     /** The model named in the response (default: the requested model). */
     public Reply withModel(String model) {
       return new Reply(status, headers, delay, content, chunks, model, finishReason, promptTokens,
-          completionTokens, chunkDelay, errorMessage, errorType, errorCode, rawBody);
+          completionTokens, chunkDelay, errorMessage, errorType, errorCode, rawBody, toolCalls);
     }
 
     /** The choice's finish_reason ({@code stop}, {@code length}, {@code content_filter}...). */
     public Reply withFinishReason(String finishReason) {
       return new Reply(status, headers, delay, content, chunks, model, finishReason, promptTokens,
-          completionTokens, chunkDelay, errorMessage, errorType, errorCode, rawBody);
+          completionTokens, chunkDelay, errorMessage, errorType, errorCode, rawBody, toolCalls);
     }
 
     /** The usage block's token counts. */
     public Reply withUsage(int promptTokens, int completionTokens) {
       return new Reply(status, headers, delay, content, chunks, model, finishReason, promptTokens,
-          completionTokens, chunkDelay, errorMessage, errorType, errorCode, rawBody);
+          completionTokens, chunkDelay, errorMessage, errorType, errorCode, rawBody, toolCalls);
     }
 
     @Override

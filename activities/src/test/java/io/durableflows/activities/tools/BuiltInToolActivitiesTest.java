@@ -188,6 +188,9 @@ class BuiltInToolActivitiesTest {
   @Test
   void nonRetryableFailureTypes_areAllDeclaredNonRetryable() {
     assertThat(ToolFailures.NON_RETRYABLE).containsExactlyInAnyOrder(
-        ToolFailures.INVALID_ARGUMENTS, ToolFailures.UNKNOWN_TOOL, ToolFailures.TOOL_ERROR);
+        ToolFailures.INVALID_ARGUMENTS, ToolFailures.UNKNOWN_TOOL, ToolFailures.TOOL_ERROR,
+        ToolFailures.INVALID_DEFINITION, ToolFailures.HTTP_TOOL_ERROR, ToolFailures.TOOL_BLOCKED,
+        ToolFailures.SECRET_NOT_FOUND);
+    assertThat(ToolFailures.NON_RETRYABLE).doesNotContain(ToolFailures.HTTP_TOOL_UNAVAILABLE);
   }
 }

@@ -9,6 +9,9 @@ import io.durableflows.workflows.run.FlowRunWorkflow;
 import io.durableflows.workflows.run.RunFailures;
 import io.durableflows.workflows.run.RunRequest;
 import io.durableflows.workflows.run.RunResult;
+import io.durableflows.workflows.tools.ToolDryRunRequest;
+import io.durableflows.workflows.tools.ToolDryRunResult;
+import io.durableflows.workflows.tools.ToolDryRunWorkflow;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -223,6 +226,37 @@ public class TemporalGateway {
       return true;
     } catch (WorkflowNotFoundException e) {
       return false;
+    }
+  }
+
+  /**
+   * Runs a tool once through the workers ({@link ToolDryRunWorkflow}: one activity, no retries, nothing written to
+   * PostgreSQL) and waits for its result; the tool's own failure comes back as {@code ok: false}.
+   *
+   * @throws RunUnreachableException when Temporal could not be asked or no worker ran it in time
+   */
+  public ToolDryRunResult dryRunTool(ToolDryRunRequest request) {
+    Duration budget = Duration.ofMillis(Math.min(request.timeoutMs(), ToolDryRunRequest.MAX_TIMEOUT_MS));
+    Duration wait = budget.plusSeconds(10);
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setWorkflowId("tool-dry-run/" + request.orgId() + "/" + UUID.randomUUID())
+        .setTaskQueue(TaskQueues.FLOWS)
+        .setWorkflowExecutionTimeout(wait)
+        .setStaticSummary("dry run of tool **" + request.definition().name() + "**")
+        .setDisableEagerExecution(false)
+        .build();
+    ToolDryRunWorkflow workflow = client.newWorkflowStub(ToolDryRunWorkflow.class, options);
+    WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+    try {
+      stub.start(request);
+      return stub.getResult(wait.toMillis(), TimeUnit.MILLISECONDS, ToolDryRunResult.class);
+    } catch (TimeoutException e) {
+      throw new RunUnreachableException("no worker ran the tool dry run within " + wait.toSeconds() + " s");
+    } catch (WorkflowFailedException e) {
+      String message = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      return ToolDryRunResult.failure("DryRunFailed", message, 0);
+    } catch (WorkflowException | StatusRuntimeException e) {
+      throw new RunUnreachableException("Temporal did not answer the tool dry run");
     }
   }
 

@@ -52,5 +52,7 @@ class WalkthroughTest extends ApiTest {
     assertThat(output).contains("\"status\":\"waiting\"").contains("\"answer_type\":\"choice\"");
     assertThat(output).contains("\"status\":\"answered\"").contains("Explain tides in one sentence.");
     assertThat(output).contains("\"call_id\":\"run_").contains("\"cancelled\":true");
+    assertThat(output).contains("\"slug\":\"agent-tools\"").contains("\"tool\":\"calculator\"")
+        .contains("The result is 58.5.");
   }
 }

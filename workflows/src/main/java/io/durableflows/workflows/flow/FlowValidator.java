@@ -4,6 +4,7 @@ import io.durableflows.workflows.hitl.HumanRequests;
 import io.durableflows.workflows.schema.JsonSchemas;
 import io.durableflows.workflows.tools.BuiltInTools;
 import io.durableflows.workflows.tools.ToolApprovalPolicy;
+import io.durableflows.workflows.tools.ToolDefinition;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,7 +25,10 @@ public final class FlowValidator {
   public static final Duration MAX_TIMEOUT = Duration.ofDays(365);
   /** Node properties that are data, not templates: their braces are not placeholders. */
   private static final Set<String> NOT_TEMPLATES =
-      Set.of("variables", "label", "schema", "choices", "approval", "timeoutAnswer", "timeout", "cases");
+      Set.of("variables", "label", "schema", "choices", "approval", "timeoutAnswer", "timeout", "definition", "tools",
+          "subagents", "skills", "promptBlocks", "contextBlocks", "cases");
+  /** Enough for any real task; a loop that needs more is stuck. */
+  public static final int MAX_AGENT_STEPS = 200;
 
   private FlowValidator() {}
 
@@ -85,6 +89,7 @@ public final class FlowValidator {
         case APPROVAL -> validateApproval(node, errors);
         case QUESTION -> validateQuestion(node, errors);
         case TOOL -> validateTool(node, errors);
+        case AGENT -> validateAgent(node, errors);
         case SWITCH, PARALLEL, MAP, SUBFLOW ->
             GraphNodeValidator.validate(node, NodeKind.of(node.type()).orElseThrow(), graph, errors);
       }
@@ -276,8 +281,16 @@ public final class FlowValidator {
 
   private static void validateTool(FlowDefinition.FlowNode node, List<FieldError> errors) {
     Map<String, Object> d = node.data();
-    if (!(d.get("tool") instanceof String tool) || BuiltInTools.find(tool).isEmpty()) {
-      errors.add(new FieldError(node.id(), "data.tool", "must name a tool: one of " + BuiltInTools.names()));
+    if (d.get("definition") != null) {
+      for (String problem : ToolDefinition.problems(d.get("definition"))) {
+        errors.add(new FieldError(node.id(), "data.definition", problem));
+      }
+      if (d.get("tool") != null && !(d.get("definition") instanceof Map<?, ?> m && d.get("tool").equals(m.get("name")))) {
+        errors.add(new FieldError(node.id(), "data.tool", "must be the definition's name, or left out"));
+      }
+    } else if (!(d.get("tool") instanceof String tool) || BuiltInTools.find(tool).isEmpty()) {
+      errors.add(new FieldError(node.id(), "data.tool", "must name a tool: one of " + BuiltInTools.names()
+          + ", or give the tool's 'definition'"));
     }
     Object arguments = d.get("arguments");
     if (arguments != null && !(arguments instanceof Map) && !(arguments instanceof String s
@@ -290,6 +303,72 @@ public final class FlowValidator {
     }
     if (d.get("approvalMessage") != null && !(d.get("approvalMessage") instanceof String)) {
       errors.add(new FieldError(node.id(), "data.approvalMessage", "must be a string (a template)"));
+    }
+    validateTimeout(node, errors);
+  }
+
+  private static void validateAgent(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    validateLlm(node, errors);
+    Map<String, Object> d = node.data();
+    Set<String> names = new HashSet<>();
+    Object tools = d.get("tools");
+    if (tools != null && !(tools instanceof List<?>)) {
+      errors.add(new FieldError(node.id(), "data.tools", "must be an array of tools"));
+    } else if (tools != null) {
+      List<?> list = (List<?>) tools;
+      for (int i = 0; i < list.size(); i++) {
+        List<String> problems = ToolDefinition.problems(list.get(i));
+        for (String problem : problems) errors.add(new FieldError(node.id(), "data.tools[" + i + "]", problem));
+        if (problems.isEmpty() && !names.add(ToolDefinition.parse(list.get(i)).name())) {
+          errors.add(new FieldError(node.id(), "data.tools[" + i + "].name", "is used by another tool of this agent"));
+        }
+      }
+    }
+    Object subagents = d.get("subagents");
+    if (subagents != null && !(subagents instanceof List<?>)) {
+      errors.add(new FieldError(node.id(), "data.subagents", "must be an array of sub-agents"));
+    } else if (subagents != null) {
+      List<?> list = (List<?>) subagents;
+      for (int i = 0; i < list.size(); i++) {
+        String field = "data.subagents[" + i + "]";
+        if (!(list.get(i) instanceof Map<?, ?> sub)) {
+          errors.add(new FieldError(node.id(), field, "must be an object {name, description, flow}"));
+          continue;
+        }
+        if (!(sub.get("name") instanceof String n) || !ToolDefinition.NAME.matcher(n).matches()) {
+          errors.add(new FieldError(node.id(), field + ".name", "is required: 1-64 letters, digits, '_' or '-'"));
+        } else if (!names.add(n)) {
+          errors.add(new FieldError(node.id(), field + ".name", "is used by a tool or another sub-agent"));
+        }
+        if (!(sub.get("description") instanceof String desc) || desc.isBlank()) {
+          errors.add(new FieldError(node.id(), field + ".description", "is required: the model reads it to delegate"));
+        }
+        if (!(sub.get("flow") instanceof String f) || !SLUG.matcher(f).matches()) {
+          errors.add(new FieldError(node.id(), field + ".flow", "is required: the slug of the sub-agent's flow"));
+        }
+        if (sub.get("version") != null && !(sub.get("version") instanceof String)) {
+          errors.add(new FieldError(node.id(), field + ".version", "must be a release version"));
+        }
+      }
+    }
+    for (String key : List.of("skills", "promptBlocks", "contextBlocks")) {
+      Object v = d.get(key);
+      if (v != null && !(v instanceof List<?> l && l.stream().allMatch(x -> x instanceof String s && !s.isBlank()))) {
+        errors.add(new FieldError(node.id(), "data." + key, "must be an array of names"));
+      }
+    }
+    Object maxSteps = d.get("maxSteps");
+    if (maxSteps != null && !(JsonTypes.matches("integer", maxSteps) && ((Number) maxSteps).longValue() > 0
+        && ((Number) maxSteps).longValue() <= MAX_AGENT_STEPS)) {
+      errors.add(new FieldError(node.id(), "data.maxSteps", "must be an integer from 1 to " + MAX_AGENT_STEPS));
+    }
+    Object limit = d.get("toolResultLimit");
+    if (limit != null && !(JsonTypes.matches("integer", limit) && ((Number) limit).longValue() >= 100
+        && ((Number) limit).longValue() <= 1_000_000)) {
+      errors.add(new FieldError(node.id(), "data.toolResultLimit", "must be an integer from 100 to 1000000 (characters)"));
+    }
+    if (d.get("parallelToolCalls") != null && !(d.get("parallelToolCalls") instanceof Boolean)) {
+      errors.add(new FieldError(node.id(), "data.parallelToolCalls", "must be a boolean"));
     }
     validateTimeout(node, errors);
   }

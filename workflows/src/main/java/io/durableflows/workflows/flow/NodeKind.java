@@ -15,7 +15,15 @@ public enum NodeKind {
   /** Asks a person a typed question (free text, a choice, or JSON matching a schema) and continues with the answer. */
   QUESTION("question", Set.of("question", "answerType", "choices", "schema", "timeout", "timeoutAnswer", "label")),
   /** Calls one tool with templated arguments, after a person approves when the tool's approval policy says so. */
-  TOOL("tool", Set.of("tool", "arguments", "approval", "approvalMessage", "timeout", "timeoutDecision", "label")),
+  TOOL("tool", Set.of("tool", "definition", "arguments", "approval", "approvalMessage", "timeout", "timeoutDecision",
+      "label")),
+  /**
+   * A model that calls tools in a loop until it answers: each model turn and each tool call is an activity, flow
+   * tools and sub-agents run as child workflows, and approval policies apply to every call.
+   */
+  AGENT("agent", Set.of("provider", "model", "systemPrompt", "prompt", "temperature", "maxTokens", "tools",
+      "subagents", "skills", "promptBlocks", "contextBlocks", "maxSteps", "toolResultLimit", "parallelToolCalls",
+      "timeout", "timeoutDecision", "label")),
   /**
    * Takes the branch of the first case whose CEL condition holds ({@code sourceHandle} = the case id), else the
    * {@code default} branch.

@@ -11,4 +11,11 @@ public interface LlmActivities {
    */
   @ActivityMethod(name = "LlmComplete")
   LlmReply complete(LlmCall call);
+
+  /**
+   * One turn of an agent's conversation, offering the model tools. Fails like {@link #complete}; a retry of a
+   * turn whose answer was journaled returns that answer.
+   */
+  @ActivityMethod(name = "LlmChat")
+  LlmChatReply chat(LlmChatCall call);
 }

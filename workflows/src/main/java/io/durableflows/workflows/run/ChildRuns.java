@@ -63,6 +63,14 @@ public final class ChildRuns {
   }
 
   /**
+   * The id of the child run started under {@code key} by node {@code nodeId}: for callers whose children are named
+   * by a journal key rather than counted (an agent's tool call, {@code <run>/<node>/turn-3/call-1}).
+   */
+  public static String childRunId(String parentRunId, String nodeId, String key) {
+    return "run_" + RequestIds.of(parentRunId, nodeId + "#child/" + key, 1);
+  }
+
+  /**
    * Runs the flow as a child and waits for it.
    *
    * @throws ChildRunFailure when it cannot start or does not complete
@@ -77,11 +85,20 @@ public final class ChildRuns {
    * The promise fails with {@link ChildRunFailure} (or {@link CanceledFailure} when this run is cancelled).
    */
   public Promise<RunResult> start(String nodeId, int index, String flow, String version, Map<String, Object> input) {
-    return Async.function(() -> runChild(nodeId, index, flow, version, input));
+    String childRunId = childRunId(parent.runId(), nodeId, index);
+    return Async.function(() -> runChild(childRunId, nodeId, flow, version, input));
   }
 
-  private RunResult runChild(String nodeId, int index, String flow, String version, Map<String, Object> input) {
-    String childRunId = childRunId(parent.runId(), nodeId, index);
+  /**
+   * {@link #start(String, int, String, String, Map)} for a child named by a key (see
+   * {@link #childRunId(String, String, String)}).
+   */
+  public Promise<RunResult> start(String nodeId, String key, String flow, String version, Map<String, Object> input) {
+    String childRunId = childRunId(parent.runId(), nodeId, key);
+    return Async.function(() -> runChild(childRunId, nodeId, flow, version, input));
+  }
+
+  private RunResult runChild(String childRunId, String nodeId, String flow, String version, Map<String, Object> input) {
     RunStoreActivities store = Workflow.newLocalActivityStub(RunStoreActivities.class,
         LocalActivityOptions.newBuilder(PREPARE).setSummary("prepare child run of node " + nodeId).build());
     RunRequest request;

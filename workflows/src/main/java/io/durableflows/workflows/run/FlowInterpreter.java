@@ -13,7 +13,10 @@ import io.durableflows.workflows.flow.Templates.NodeOutput;
 import io.durableflows.workflows.hitl.HumanAnswer;
 import io.durableflows.workflows.hitl.HumanRequest;
 import io.durableflows.workflows.hitl.HumanResolution;
+import io.durableflows.workflows.llm.ChatMessage;
 import io.durableflows.workflows.llm.LlmCall;
+import io.durableflows.workflows.llm.LlmChatCall;
+import io.durableflows.workflows.llm.ToolFunction;
 import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
 import io.durableflows.workflows.schema.JsonSchemas;
@@ -21,9 +24,9 @@ import io.durableflows.workflows.store.LlmCallRecord;
 import io.durableflows.workflows.tools.BuiltInTools;
 import io.durableflows.workflows.tools.ToolApprovalPolicy;
 import io.durableflows.workflows.tools.ToolCall;
+import io.durableflows.workflows.tools.ToolDefinition;
 import io.durableflows.workflows.tools.ToolFailures;
 import io.durableflows.workflows.tools.ToolResult;
-import io.durableflows.workflows.tools.ToolSpec;
 import io.temporal.workflow.unsafe.WorkflowUnsafe;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -254,35 +257,56 @@ final class FlowInterpreter {
   /** The tool call a tool node makes, its arguments rendered and checked against the tool's schema. */
   @SuppressWarnings("unchecked")
   ToolCall toolCall(FlowNode node) {
-    String name = (String) node.data().get("tool");
-    ToolSpec spec = BuiltInTools.find(name)
-        .orElseThrow(() -> new NodeError(ToolFailures.UNKNOWN_TOOL, "no tool named '" + name + "'"));
+    ToolDefinition definition = toolOf(node);
+    String name = definition.name();
     Object rendered = node.data().get("arguments") == null
         ? Map.of() : Templates.renderJson(node.data().get("arguments"), context);
     if (!(rendered instanceof Map<?, ?> arguments)) {
       throw new NodeError(ToolFailures.INVALID_ARGUMENTS, "the arguments of tool '" + name + "' must be an object, got "
           + Templates.render("{{v}}", Map.of("v", String.valueOf(rendered))));
     }
-    List<String> violations = JsonSchemas.violations(spec.parameters(), arguments);
+    List<String> violations = JsonSchemas.violations(definition.parameters(), arguments);
     if (!violations.isEmpty()) {
       throw new NodeError(ToolFailures.INVALID_ARGUMENTS,
           "the arguments of tool '" + name + "' do not match its schema: " + String.join("; ", violations));
     }
-    return new ToolCall(request.runId(), node.id(), name, (Map<String, Object>) arguments, callKey(node));
+    // A built-in named by the node travels by name alone, as in histories recorded before definitions existed.
+    return new ToolCall(request.runId(), node.id(), name, (Map<String, Object>) arguments, callKey(node),
+        node.data().get("definition") == null ? null : definition);
+  }
+
+  /** A tool node's tool: its definition, else the built-in it names. */
+  private static ToolDefinition toolOf(FlowNode node) {
+    if (node.data().get("definition") != null) return ToolDefinition.parse(node.data().get("definition"));
+    String name = (String) node.data().get("tool");
+    return BuiltInTools.find(name).map(ToolDefinition::builtIn)
+        .orElseThrow(() -> new NodeError(ToolFailures.UNKNOWN_TOOL, "no tool named '" + name + "'"));
   }
 
   /** Whether the call needs a person's approval first, and the request to ask with if so. */
   HumanRequest toolApproval(FlowNode node, ToolCall call, String id, long now) {
-    ToolSpec spec = BuiltInTools.find(call.tool()).orElseThrow();
-    ToolApprovalPolicy.Evaluation evaluation =
-        ToolApprovalPolicy.parse(node.data().get("approval"), spec.defaultApproval()).evaluate(call.arguments());
+    ToolDefinition definition = toolOf(node);
+    ToolApprovalPolicy policy = node.data().get("approval") != null
+        ? ToolApprovalPolicy.parse(node.data().get("approval"), ToolApprovalPolicy.NEVER_POLICY)
+        : definition.approvalPolicy();
+    Map<String, Object> d = node.data();
+    String message = d.get("approvalMessage") instanceof String m ? Templates.render(m, context) : null;
+    return approvalRequest(node, call, definition, policy, message, id, now);
+  }
+
+  /**
+   * The approval request for a tool call when its policy asks for one (null otherwise). The node's timeout and
+   * timeout decision apply; {@code message} defaults to naming the tool and its arguments.
+   */
+  HumanRequest approvalRequest(FlowNode node, ToolCall call, ToolDefinition definition, ToolApprovalPolicy policy,
+      String message, String id, long now) {
+    ToolApprovalPolicy.Evaluation evaluation = policy.evaluate(call.arguments());
     if (!evaluation.required()) return null;
     Map<String, Object> d = node.data();
-    String message = d.get("approvalMessage") instanceof String m
-        ? Templates.render(m, context)
+    String ask = message != null ? message
         : "Run tool '" + call.tool() + "' with " + Templates.render("{{v}}", Map.of("v", call.arguments())) + "?";
-    return new HumanRequest(id, HumanRequest.APPROVAL, node.id(), message, null, call.tool(), call.arguments(),
-        spec.parameters(), evaluation.reason(), null, null, null, timeoutDecision(d), null, now, expiry(d, now));
+    return new HumanRequest(id, HumanRequest.APPROVAL, node.id(), ask, null, call.tool(), call.arguments(),
+        definition.parameters(), evaluation.reason(), null, null, null, timeoutDecision(d), null, now, expiry(d, now));
   }
 
   /** A tool call a person denied: the node's text says so, and its denied branch is taken. */
@@ -317,7 +341,7 @@ final class FlowInterpreter {
   }
 
   /** 001's {@code aiMessage.steps}: the tool calls of the run and what they returned. */
-  private static Map<String, Object> step(FlowNode node, String tool, Map<String, Object> arguments,
+  static Map<String, Object> step(FlowNode node, String tool, Map<String, Object> arguments,
       ToolResult result, HumanResolution approval) {
     Map<String, Object> step = new LinkedHashMap<>();
     step.put("type", "tool_call");
@@ -535,6 +559,59 @@ final class FlowInterpreter {
     context.put(node.id(), new NodeOutput(results, fields));
     remember(node, text);
     return text;
+  }
+
+  // ------------------------------------------------------------------------------------------ agents
+
+  /** The conversation an agent starts with: its system prompt, then its rendered prompt as the user's turn. */
+  List<ChatMessage> agentMessages(FlowNode node) {
+    Map<String, Object> d = node.data();
+    List<ChatMessage> messages = new ArrayList<>();
+    String system = d.get("systemPrompt") instanceof String sp ? Templates.render(sp, context) : "";
+    if (!system.isBlank()) messages.add(ChatMessage.system(system));
+    messages.add(ChatMessage.user(Templates.render((String) d.get("prompt"), context)));
+    return messages;
+  }
+
+  /** One model turn of an agent; each turn has its own journal key, the same on every attempt. */
+  LlmChatCall agentTurn(FlowNode node, List<ChatMessage> messages, List<ToolFunction> tools, int turn) {
+    Map<String, Object> d = node.data();
+    return new LlmChatCall(request.runId(), node.id(), (String) d.get("provider"), (String) d.get("model"), messages,
+        tools, d.get("temperature") instanceof Number t ? t.doubleValue() : null,
+        d.get("maxTokens") instanceof Number m ? m.intValue() : null, request.stream(), turnKey(node, turn));
+  }
+
+  private String turnKey(FlowNode node, int turn) {
+    return request.runId() + "/" + node.id() + "/turn-" + turn;
+  }
+
+  /** The journal key of the {@code index}-th (from 1) tool call a turn asked for. */
+  String toolCallKey(FlowNode node, int turn, int index) {
+    return turnKey(node, turn) + "/call-" + index;
+  }
+
+  void recordAgentTurn(FlowNode node, LlmReply reply, int turn) {
+    replies.put(node.id(), reply);
+    calls.add(new LlmCallRecord(node.id(), reply.provider(), reply.model(), reply.usage(), reply.costUsd(),
+        reply.durationMs(), reply.activityId(), reply.attempt(), turnKey(node, turn)));
+    usage = usage.plus(reply.usage());
+    cost += reply.costUsd();
+  }
+
+  /** The agent's answer: its text, why it stopped, and every tool call it made (also the run's steps). */
+  String recordAgent(FlowNode node, AgentLoop.Outcome outcome) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("text", outcome.text());
+    fields.put("stopped", outcome.stopped());
+    fields.put("turns", outcome.turns());
+    fields.put("tools_used", outcome.toolsUsed());
+    fields.put("steps", outcome.steps());
+    Object json = parseJson(outcome.text());
+    if (json != null) fields.put("json", json);
+    context.put(node.id(), new NodeOutput(outcome.text(), fields));
+    steps.addAll(outcome.steps());
+    remember(node, outcome.text());
+    return outcome.text();
   }
 
   // ------------------------------------------------------------------------------------------ the answer

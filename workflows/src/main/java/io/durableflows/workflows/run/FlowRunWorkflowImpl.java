@@ -17,6 +17,7 @@ import io.durableflows.workflows.run.FlowInterpreter.NodeError;
 import io.durableflows.workflows.store.RunOutcome;
 import io.durableflows.workflows.store.RunStoreActivities;
 import io.durableflows.workflows.tools.ToolActivities;
+import io.durableflows.workflows.tools.ToolFailures;
 import io.durableflows.workflows.tools.ToolCall;
 import io.durableflows.workflows.tools.ToolResult;
 import io.temporal.failure.ActivityFailure;
@@ -55,10 +56,12 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   private final Set<String> handled = new HashSet<>();
   private String failedNode;
   private ChildRuns children;
+  private RunRequest runRequest;
 
   @Override
   public RunResult run(RunRequest request) {
     runId = request.runId();
+    runRequest = request;
     FlowInterpreter interpreter = new FlowInterpreter(request);
     children = new ChildRuns(request, journal);
     Map<String, Object> started = new LinkedHashMap<>();
@@ -136,6 +139,13 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
           finished.put("text", interpreter.recordAnswer(node, question, askPerson(question)));
         }
         case TOOL -> finished.put("text", runTool(node, interpreter));
+        case AGENT -> {
+          AgentLoop.Outcome outcome = new AgentLoop(runRequest, interpreter, journal, agentHost()).run(node);
+          finished.put("text", interpreter.recordAgent(node, outcome));
+          finished.put("stopped", outcome.stopped());
+          finished.put("turns", outcome.turns());
+          finished.put("tools_used", outcome.toolsUsed());
+        }
         case OUTPUT -> result = interpreter.finish(node, Workflow.currentTimeMillis() / 1000);
         case SWITCH -> finished.put("case", interpreter.runSwitch(node));
         case PARALLEL -> finished.put("branches", runParallel(node, interpreter, onBranch));
@@ -257,7 +267,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     if (ask != null) {
       approval = askPerson(ask);
       if (!approval.approved()) return interpreter.recordToolDenied(node, call, approval);
-      call = new ToolCall(call.runId(), call.nodeId(), call.tool(), approval.arguments(), call.idempotencyKey());
+      call = call.withArguments(approval.arguments());
     }
     Map<String, Object> started = new LinkedHashMap<>();
     started.put("name", call.tool());
@@ -423,6 +433,39 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     final List<Map<String, Object>> errors = new ArrayList<>();
   }
 
+  /** The run's people and children, as an agent's tool calls use them. */
+  private AgentLoop.Host agentHost() {
+    return new AgentLoop.Host() {
+      @Override
+      public HumanResolution ask(HumanRequest request) {
+        return askPerson(request);
+      }
+
+      @Override
+      public String newRequestId(String prefix, String nodeId) {
+        return FlowRunWorkflowImpl.this.newRequestId(prefix, nodeId);
+      }
+
+      @Override
+      public long now() {
+        return FlowRunWorkflowImpl.this.now();
+      }
+
+      /** A child run (see {@link ChildRuns}); a child that cannot start or fails is the tool's failure. */
+      @Override
+      public Promise<RunResult> startChild(FlowNode node, String callKey, String flow, String version,
+          Map<String, Object> input) {
+        return children.start(node.id(), callKey, flow, version, input).handle((result, failure) -> {
+          if (failure instanceof ChildRunFailure c) {
+            throw ApplicationFailure.newNonRetryableFailure(c.getMessage(), c.type(), c.childRunId());
+          }
+          if (failure != null) throw failure;
+          return result;
+        });
+      }
+    };
+  }
+
   // ------------------------------------------------------------------------------------------ model deltas
 
   @Override
@@ -513,7 +556,8 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     }
   }
 
-  private static ApplicationFailure rootApplicationFailure(Throwable failure) {
+  /** The innermost application failure of an activity or child failure: its type is what went wrong. */
+  static ApplicationFailure rootApplicationFailure(Throwable failure) {
     ApplicationFailure found = null;
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ApplicationFailure af) found = af;

@@ -31,9 +31,13 @@ final class RunJournal {
     return event;
   }
 
-  /** Deltas are accepted from here until {@link #streamEnded} for this node. */
+  /**
+   * Deltas are accepted from here until {@link #streamEnded} for this node. Each call starts its batch count
+   * afresh: an agent node streams one model call per turn.
+   */
   void streamStarted(String node) {
     streamingNodes.add(node);
+    lastBatch.remove(node);
   }
 
   void streamEnded(String node) {

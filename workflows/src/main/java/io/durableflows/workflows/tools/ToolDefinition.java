@@ -97,6 +97,8 @@ public record ToolDefinition(
     }
     if (HTTP.equals(kind) && !(m.get("http") instanceof Map<?, ?>)) {
       problems.add("http: required for an http tool ({\"method\", \"url\", \"headers\", \"body\", ...})");
+    } else if (HTTP.equals(kind)) {
+      for (String p : HttpToolConfig.problems(m.get("http"))) problems.add("http." + p);
     }
     if (FLOW.equals(kind) && !(m.get("flow") instanceof String f && !f.isBlank())) {
       problems.add("flow: the slug of the flow this tool runs");

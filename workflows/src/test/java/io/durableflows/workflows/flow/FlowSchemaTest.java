@@ -84,8 +84,17 @@ class FlowSchemaTest {
 
   @Test
   void schema_toolNames_matchTheBuiltInTools() {
-    assertThat(enumOf(schemaDocument.at("/$defs/toolData/properties/tool")))
+    assertThat(enumOf(schemaDocument.at("/$defs/builtInTool")))
         .isEqualTo(new TreeSet<>(io.durableflows.workflows.tools.BuiltInTools.names()));
+  }
+
+  @Test
+  void schema_httpToolLimits_matchHttpToolConfig() {
+    assertThat(enumOf(schemaDocument.at("/$defs/httpTool/properties/method")))
+        .isEqualTo(new TreeSet<>(io.durableflows.workflows.tools.HttpToolConfig.METHODS));
+    assertThat(schemaDocument.at("/$defs/httpTool/properties/maxResponseBytes/maximum").asInt())
+        .isEqualTo(io.durableflows.workflows.tools.HttpToolConfig.MAX_RESPONSE_BYTES);
+    assertThat(schemaDocument.at("/$defs/httpTool/properties").size()).isEqualTo(7);
   }
 
   @Test
@@ -213,6 +222,24 @@ class FlowSchemaTest {
   @MethodSource("examples")
   void validate_withShippedExample_hasNoErrors(Path file) throws IOException {
     assertThat(schemaErrors(JSON.readTree(file.toFile()))).isEmpty();
+  }
+
+  @Test
+  void validate_agentWithAnHttpTool_acceptsAGoodOne_andRejectsABadUrlOrAnUnknownProperty() throws IOException {
+    ObjectNode doc = (ObjectNode) JSON.readTree(TestFlows.EXAMPLES.resolve("agent-tools.json").toFile());
+    ObjectNode http = ((ObjectNode) node(doc, 1).get("data")).putArray("tools").addObject()
+        .put("name", "weather").put("kind", "http").put("description", "Weather")
+        .putObject("http").put("method", "POST").put("url", "https://api.example.com/v1?q={{args.city}}")
+        .put("timeout", "5s").put("maxResponseBytes", 4096);
+    http.putObject("headers").put("Authorization", "Bearer {{secrets.KEY}}");
+    http.putArray("allowHosts").add("10.0.0.0/8");
+    http.putObject("body").put("city", "{{args.city}}");
+    assertThat(schemaErrors(doc)).isEmpty();
+
+    http.put("url", "ftp://example.com/");
+    assertThat(schemaErrors(doc)).isNotEmpty();
+    http.put("url", "https://example.com/").put("retries", 3);
+    assertThat(schemaErrors(doc)).isNotEmpty();
   }
 
   @Test

@@ -108,8 +108,8 @@ class FlowRunReplayTest {
   @ValueSource(strings = {"qa-raw", "qa-openai", "chained-json-template", "chained-openai", "failed-provider-auth",
       "qa-raw-streamed", "cancelled-mid-stream", "approval-approved", "approval-denied-branch", "approval-expired",
       "approval-by-signal", "question-answered", "tool-approved-modified-arguments", "tool-without-approval",
-      "approval-cancelled-run", "switch-case", "switch-default", "parallel-join", "map-prompt", "map-flow",
-      "subflow"})
+      "approval-cancelled-run", "agent-parallel-tools", "agent-malformed-arguments", "agent-tool-approved",
+      "switch-case", "switch-default", "parallel-join", "map-prompt", "map-flow", "subflow"})
   void replay_withRecordedHistory_issuesTheSameCommands(String name) throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(name), FlowRunWorkflowImpl.class);
   }

@@ -9,6 +9,8 @@ import io.durableflows.workflows.flow.Overrides;
 import io.durableflows.workflows.flow.TestFlows;
 import io.durableflows.workflows.llm.LlmActivities;
 import io.durableflows.workflows.llm.LlmCall;
+import io.durableflows.workflows.llm.LlmChatCall;
+import io.durableflows.workflows.llm.LlmChatReply;
 import io.durableflows.workflows.llm.LlmFailures;
 import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
@@ -110,6 +112,33 @@ public final class HistoryRecorder {
     record(dir, "map-prompt", GraphFlows.mapPrompt(2), Map.of("list", List.of("a", "b", "c")), new StubLlm(null));
     record(dir, "map-flow", GraphFlows.mapFlow(true), Map.of("list", List.of("x", "y")), new StubLlm(null));
     record(dir, "subflow", GraphFlows.subflow("echo"), Map.of("text", "hello"), new StubLlm(null));
+    // Agents: parallel tool calls in one turn, a malformed call answered back, a call a person approves.
+    Map<String, Object> ask = Map.of("message", "What is 6*7, and what time is it?");
+    record(dir, "agent-parallel-tools", TestFlows.example("agent-tools"), ask, new StubLlm(null));
+    record(dir, "agent-malformed-arguments", TestFlows.example("agent-tools"), ask, new MalformedFirstLlm());
+    recordHuman(dir, "agent-tool-approved", TestFlows.withData(TestFlows.example("agent-tools"), "agent", "tools",
+        List.of(Map.of("name", "calculator", "approval", "always"))), ask, (run, stub) ->
+        run.respond(new HumanAnswer(awaitRequest(run).id(), HumanAnswer.APPROVE, null, null, null, "tok_1", "alice")));
+  }
+
+  /** An agent's model that first writes broken arguments, then corrects them, then answers. */
+  static final class MalformedFirstLlm implements LlmActivities {
+    @Override
+    public LlmReply complete(LlmCall call) {
+      throw new UnsupportedOperationException("agent scenarios only");
+    }
+
+    @Override
+    public LlmChatReply chat(LlmChatCall call) {
+      String key = call.idempotencyKey();
+      if (key.endsWith("/turn-1")) {
+        return AgentScripts.calls(AgentScripts.call("c1", "calculator", "{\"expression\": 6*7"));
+      }
+      if (key.endsWith("/turn-2")) {
+        return AgentScripts.calls(AgentScripts.call("c2", "calculator", "{\"expression\": \"6*7\"}"));
+      }
+      return AgentScripts.answer("42");
+    }
   }
 
   /** Acts on a running workflow as a client would: through its typed stub, or the untyped one (to cancel it). */
@@ -210,6 +239,11 @@ public final class HistoryRecorder {
       return new LlmReply("[" + call.nodeId() + "] answer to: " + call.prompt(), "openai", model, "stop",
           new Usage(call.prompt().length(), 9), 0.0001, 120);
     }
+
+    @Override
+    public LlmChatReply chat(LlmChatCall call) {
+      return AgentScripts.calculatorThenAnswer(call);
+    }
   }
 
   private static void awaitFirstDelta(FlowRunWorkflow workflow) {
@@ -263,6 +297,11 @@ public final class HistoryRecorder {
         }
       }
       return new LlmReply(String.join("", parts), "openai", "gpt-4o-mini", "stop", new Usage(10, 3), 0.0001, 120);
+    }
+
+    @Override
+    public LlmChatReply chat(LlmChatCall call) {
+      throw new UnsupportedOperationException("streaming histories have no agent nodes");
     }
   }
 
