@@ -38,8 +38,9 @@ public final class OfflineChatModel implements ChatModel {
     }
     String prompt = lastUserText(request);
     String echoed = prompt.length() > MAX_ECHO ? prompt.substring(0, MAX_ECHO) + "…" : prompt;
-    String answer = "Offline answer to \"" + echoed.strip() + "\": this reply comes from the built-in offline "
-        + "model, which needs no API key; configure a provider for real answers.";
+    String answer = OfflineToolDrafts.answer(systemText(request), prompt).orElse("Offline answer to \""
+        + echoed.strip() + "\": this reply comes from the built-in offline model, which needs no API key; "
+        + "configure a provider for real answers.");
     Integer max = request.parameters() == null ? null : request.parameters().maxOutputTokens();
     FinishReason finish = FinishReason.STOP;
     if (max != null && words(answer) > max) {
@@ -60,6 +61,13 @@ public final class OfflineChatModel implements ChatModel {
       if (m instanceof UserMessage) text = text(m);
     }
     return text;
+  }
+
+  private static String systemText(ChatRequest request) {
+    for (ChatMessage m : request.messages()) {
+      if (m instanceof SystemMessage s) return s.text();
+    }
+    return null;
   }
 
   private static String text(ChatMessage m) {

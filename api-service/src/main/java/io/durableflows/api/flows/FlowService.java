@@ -114,15 +114,47 @@ public class FlowService {
         .param("org", orgId).param("slug", existing.slug()).param("flow", existing.id()).update();
   }
 
-  /** Whether a flow with this slug was deleted and none has taken the slug since. */
-  public boolean tombstoned(String orgId, String slug) {
-    return jdbc.sql("select count(*) from flow_tombstones where org_id = :org and slug = :slug")
-        .param("org", orgId).param("slug", slug).query(Long.class).single() > 0;
+  /**
+   * Whether a flow with this slug was deleted and none has taken the slug since, or {@code slugOrId} is the id of
+   * a flow kept as a tombstone ({@link #tombstone}).
+   */
+  public boolean tombstoned(String orgId, String slugOrId) {
+    return jdbc.sql("""
+            select (exists (select 1 from flow_tombstones where org_id = :org and slug = :ref)
+              or exists (select 1 from flows where org_id = :org and id = :ref and deleted_at is not null))""")
+        .param("org", orgId).param("ref", slugOrId).query(Boolean.class).single();
+  }
+
+  /**
+   * Marks the flow deleted but keeps its row and releases (the agents API deletes this way): it no longer shows
+   * or runs, its slug answers 410 on agent routes, and a new flow may take the slug.
+   */
+  @Transactional
+  public void tombstone(String orgId, String slugOrId) {
+    FlowRecord existing = require(orgId, slugOrId);
+    jdbc.sql("update flows set deleted_at = now(), updated_at = now() where id = :id")
+        .param("id", existing.id()).update();
+    jdbc.sql("""
+            insert into flow_tombstones (org_id, slug, flow_id) values (:org, :slug, :flow)
+            on conflict (org_id, slug) do update set flow_id = excluded.flow_id, deleted_at = now()""")
+        .param("org", orgId).param("slug", existing.slug()).param("flow", existing.id()).update();
+  }
+
+  /**
+   * The flow, read under a row lock held until the caller's transaction ends: read-modify-write edits of one flow
+   * (the agents API's) run one after the other instead of losing each other's changes.
+   */
+  @Transactional
+  public FlowRecord lock(String orgId, String slugOrId) {
+    FlowRecord flow = require(orgId, slugOrId);
+    jdbc.sql("select id from flows where id = :id for update").param("id", flow.id()).query(String.class).single();
+    return require(orgId, flow.id());
   }
 
   public Optional<FlowRecord> find(String orgId, String slugOrId) {
     // Slugs cannot look like ids (see create); ordering by the id match keeps this a single row regardless.
-    return jdbc.sql(SELECT_FLOW + " where f.org_id = :org and (f.slug = :ref or f.id = :ref) order by (f.id = :ref) desc limit 1")
+    return jdbc.sql(SELECT_FLOW + " where f.org_id = :org and f.deleted_at is null and (f.slug = :ref or f.id = :ref)"
+            + " order by (f.id = :ref) desc limit 1")
         .param("org", orgId).param("ref", slugOrId).query(flowRow).optional();
   }
 
@@ -131,7 +163,8 @@ public class FlowService {
   }
 
   public List<FlowRecord> list(String orgId, String projectId) {
-    return jdbc.sql(SELECT_FLOW + " where f.org_id = :org and (cast(:project as text) is null or f.project_id = :project) order by f.slug")
+    return jdbc.sql(SELECT_FLOW + " where f.org_id = :org and f.deleted_at is null"
+            + " and (cast(:project as text) is null or f.project_id = :project) order by f.slug")
         .param("org", orgId).param("project", projectId).query(flowRow).list();
   }
 

@@ -48,7 +48,8 @@ public final class ProcessStack implements AutoCloseable {
     int temporalPort = TestStack.freePort();
     track(JavaProcess.start("temporal", TemporalServerMain.class, Map.of(), String.valueOf(temporalPort)))
         .awaitLog("Temporal test server ready", START);
-    databaseUrl = TestStack.recreateDatabase(database);
+    // Named after the checkout's test database too, so two checkouts' process tests never drop each other's.
+    databaseUrl = TestStack.recreateDatabase(TestStack.DATABASE + "_" + database);
     env = Map.of(
         "TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort,
         "DF_DATABASE_URL", databaseUrl,
