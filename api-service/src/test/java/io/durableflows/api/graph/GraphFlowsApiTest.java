@@ -3,6 +3,8 @@ package io.durableflows.api.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.durableflows.activities.llm.OpenAiStubServer.Reply;
+import io.durableflows.activities.llm.OpenAiStubServer.ToolCallReply;
 import io.durableflows.api.support.Http;
 import io.durableflows.api.support.RunApiTest;
 import java.util.List;
@@ -166,5 +168,47 @@ class GraphFlowsApiTest extends RunApiTest {
     JsonNode answers = r.json().path("answers");
     assertThat(answers.get(0).asText()).isEqualTo("Order of 20 confirmed automatically.");
     assertThat(answers.get(1).asText()).startsWith("Offline answer to \"A customer placed an order of 5000: a car.");
+  }
+
+  /** ChildRuns behind the agent node: a sub-agent's flow is a child run of the agent's run. */
+  @Test
+  void run_agentCallingASubagent_runsItsFlowAsAVisibleChildRun() {
+    TestOrg org = newOrg();
+    Http.Response sub = http.post("/api/v1/flows", org.token(), Map.of(
+        "slug", "summariser",
+        "nodes", List.of(
+            Map.of("id", "input", "type", "input", "data", Map.of("variables",
+                List.of(Map.of("name", "message", "type", "string", "required", true)))),
+            Map.of("id", "t", "type", "template", "data", Map.of("template", "summary of {{input.message}}")),
+            Map.of("id", "output", "type", "output", "data", Map.of("shape", "raw"))),
+        "edges", List.of(Map.of("source", "input", "target", "t"), Map.of("source", "t", "target", "output"))));
+    assertThat(sub.status()).as(sub.body()).isEqualTo(201);
+    Map<String, Object> doc = example("agent-tools");
+    doc.put("slug", "boss");
+    node(doc, "agent").put("provider", "stub");
+    node(doc, "agent").put("subagents", List.of(Map.of("name", "helper", "description", "Summarises a text",
+        "flow", "summariser")));
+    Http.Response created = http.post("/api/v1/flows", org.token(), doc);
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    stub.enqueue(Reply.toolCalls(new ToolCallReply("call_1", "helper", "{\"task\": \"the tides\"}")),
+        Reply.success("Done."));
+
+    Http.Response r = runFlow(org, "boss", input("message", "Summarise the tides"));
+
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<String> toolAnswers = new java.util.ArrayList<>();
+    stub.lastRequest().json().path("messages").forEach(m -> {
+      if (m.path("role").asText().equals("tool")) toolAnswers.add(m.path("content").asText());
+    });
+    assertThat(toolAnswers).containsExactly("summary of the tides");
+    String events = http.get("/api/v1/runs/" + r.header("X-Run-Id") + "/events", org.token()).body();
+    var started = java.util.regex.Pattern.compile("subflow_started.*?\"child_run_id\":\"(run_[0-9a-f]+)\"")
+        .matcher(events);
+    assertThat(started.find()).as(events).isTrue();
+    JsonNode child = run(org, started.group(1));
+    assertThat(child.path("status").asText()).isEqualTo("completed");
+    assertThat(child.path("flow").asText()).isEqualTo("summariser");
+    assertThat(child.path("channel").asText()).isEqualTo("subflow");
+    assertThat(child.path("input").path("message").asText()).isEqualTo("the tides");
   }
 }
