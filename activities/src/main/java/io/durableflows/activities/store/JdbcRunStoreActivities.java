@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableflows.workflows.hitl.HumanRequest;
 import io.durableflows.workflows.hitl.HumanResolution;
+import io.durableflows.workflows.run.RunRequest;
+import io.durableflows.workflows.store.ChildRunSpec;
 import io.durableflows.workflows.store.LlmCallRecord;
 import io.durableflows.workflows.store.RunOutcome;
 import io.durableflows.workflows.store.RunStoreActivities;
@@ -24,10 +26,17 @@ public class JdbcRunStoreActivities implements RunStoreActivities {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
+  private final ChildRunPreparer children;
 
   public JdbcRunStoreActivities(DataSource dataSource) {
     this.jdbc = JdbcClient.create(dataSource);
     this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.children = new ChildRunPreparer(jdbc, tx);
+  }
+
+  @Override
+  public RunRequest prepareChildRun(ChildRunSpec spec) {
+    return children.prepare(spec);
   }
 
   @Override

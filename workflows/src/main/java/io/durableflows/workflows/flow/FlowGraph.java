@@ -70,6 +70,24 @@ public final class FlowGraph {
     return seen;
   }
 
+  /** Every node reachable from {@code id}. */
+  public Set<String> descendants(String id) {
+    Set<String> seen = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(outgoing.getOrDefault(id, List.of()));
+    while (!todo.isEmpty()) {
+      String next = todo.pop();
+      if (seen.add(next)) {
+        todo.addAll(outgoing.getOrDefault(next, List.of()));
+      }
+    }
+    return seen;
+  }
+
+  /** The targets of the edges leaving {@code id}, in document order, each once. */
+  public List<String> successors(String id) {
+    return outgoing.getOrDefault(id, List.of()).stream().distinct().toList();
+  }
+
   public List<String> predecessors(String id) {
     return incoming.getOrDefault(id, List.of());
   }

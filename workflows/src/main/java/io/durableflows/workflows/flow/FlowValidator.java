@@ -26,7 +26,7 @@ public final class FlowValidator {
   /** Node properties that are data, not templates: their braces are not placeholders. */
   private static final Set<String> NOT_TEMPLATES =
       Set.of("variables", "label", "schema", "choices", "approval", "timeoutAnswer", "timeout", "definition", "tools",
-          "subagents", "skills", "promptBlocks", "contextBlocks");
+          "subagents", "skills", "promptBlocks", "contextBlocks", "cases");
   /** Enough for any real task; a loop that needs more is stuck. */
   public static final int MAX_AGENT_STEPS = 200;
 
@@ -90,10 +90,13 @@ public final class FlowValidator {
         case QUESTION -> validateQuestion(node, errors);
         case TOOL -> validateTool(node, errors);
         case AGENT -> validateAgent(node, errors);
+        case SWITCH, PARALLEL, MAP, SUBFLOW ->
+            GraphNodeValidator.validate(node, NodeKind.of(node.type()).orElseThrow(), graph, errors);
       }
       validateUnknownProperties(node, errors);
     }
     validateHandles(flow, errors);
+    GraphNodeValidator.validateSwitchHandles(flow, errors);
     for (var node : flow.nodes()) {
       validateReferences(node, graph, variables, errors);
     }
@@ -389,8 +392,11 @@ public final class FlowValidator {
     for (var entry : node.data().entrySet()) {
       if (NOT_TEMPLATES.contains(entry.getKey())) continue;
       String field = "data." + entry.getKey();
+      boolean perItem = NodeKind.MAP.type().equals(node.type())
+          && GraphNodeValidator.ITEM_TEMPLATES.contains(entry.getKey());
       for (String path : Templates.references(entry.getValue())) {
         String[] parts = path.split("\\.");
+        if (perItem && GraphNodeValidator.ITEM_VARIABLES.contains(parts[0])) continue;
         if (parts[0].equals("input")) {
           if (parts.length < 2 || !variables.contains(parts[1])) {
             errors.add(new FieldError(node.id(), field, "refers to {{" + path + "}} but no input variable has that name"));

@@ -23,7 +23,19 @@ public enum NodeKind {
    */
   AGENT("agent", Set.of("provider", "model", "systemPrompt", "prompt", "temperature", "maxTokens", "tools",
       "subagents", "skills", "promptBlocks", "contextBlocks", "maxSteps", "toolResultLimit", "parallelToolCalls",
-      "timeout", "timeoutDecision", "label"));
+      "timeout", "timeoutDecision", "label")),
+  /**
+   * Takes the branch of the first case whose CEL condition holds ({@code sourceHandle} = the case id), else the
+   * {@code default} branch.
+   */
+  SWITCH("switch", Set.of("cases", "default", "label")),
+  /** The branches leaving it run concurrently, joined where they meet. */
+  PARALLEL("parallel", Set.of("label")),
+  /** Runs a flow (a child run each) or a prompt (a model call each) for every item of a list, in order. */
+  MAP("map", Set.of("items", "concurrency", "failFast", "flow", "version", "input", "prompt", "systemPrompt",
+      "provider", "model", "temperature", "maxTokens", "label")),
+  /** Runs another flow of the organization as a child run and continues with its output. */
+  SUBFLOW("subflow", Set.of("flow", "version", "input", "label"));
 
   private final String type;
   private final Set<String> properties;

@@ -216,7 +216,7 @@ final class AgentLoop {
     try {
       return llm.chat(call);
     } finally {
-      journal.streamEnded();
+      journal.streamEnded(node.id());
     }
   }
 

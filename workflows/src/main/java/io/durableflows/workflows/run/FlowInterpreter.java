@@ -2,6 +2,7 @@ package io.durableflows.workflows.run;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durableflows.workflows.flow.Conditions;
 import io.durableflows.workflows.flow.Durations;
 import io.durableflows.workflows.flow.FlowDefinition.FlowEdge;
 import io.durableflows.workflows.flow.FlowDefinition.FlowNode;
@@ -26,6 +27,7 @@ import io.durableflows.workflows.tools.ToolCall;
 import io.durableflows.workflows.tools.ToolDefinition;
 import io.durableflows.workflows.tools.ToolFailures;
 import io.durableflows.workflows.tools.ToolResult;
+import io.temporal.workflow.unsafe.WorkflowUnsafe;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -41,6 +43,12 @@ import java.util.Set;
  */
 final class FlowInterpreter {
   static final String DENIED = "denied";
+  /** The branch a switch takes when no case matches. */
+  static final String DEFAULT_BRANCH = "default";
+  static final String CONDITION_FAILED = "ConditionFailed";
+  static final String NO_CASE_MATCHED = "NoCaseMatched";
+  static final String MAP_ITEMS_NOT_A_LIST = "MapItemsNotAList";
+  static final String MAP_ITEM_FAILED = "MapItemFailed";
   private static final ObjectMapper JSON = new ObjectMapper();
   private final RunRequest request;
   private final FlowGraph graph;
@@ -84,6 +92,8 @@ final class FlowInterpreter {
   private boolean onTakenBranch(FlowEdge edge) {
     String taken = branches.get(edge.source());
     if (taken == null) return true;
+    // A switch takes exactly the edges that name its case (or "default").
+    if (isSwitch(edge.source())) return taken.equals(edge.sourceHandle());
     return DENIED.equals(taken) == DENIED.equals(edge.sourceHandle());
   }
 
@@ -348,6 +358,207 @@ final class FlowInterpreter {
       step.put("approval", a);
     }
     return step;
+  }
+
+  // ------------------------------------------------------------------------------------------ graph nodes
+
+  private boolean isSwitch(String nodeId) {
+    FlowNode node = graph.flow().node(nodeId);
+    return node != null && NodeKind.SWITCH.type().equals(node.type());
+  }
+
+  /**
+   * A switch node: the first case whose CEL condition holds over {@code input} and the earlier nodes' fields, else
+   * {@code default}; its edges naming that case are the branch taken.
+   */
+  @SuppressWarnings("unchecked")
+  String runSwitch(FlowNode node) {
+    Map<String, Object> nodes = new LinkedHashMap<>();
+    context.forEach((id, value) -> {
+      if (value instanceof NodeOutput out) nodes.put(id, out.fields());
+    });
+    // Earlier nodes that did not run (on a branch not taken) are null, so `node == null` can test for them.
+    Set<String> earlier = graph.ancestors(node.id());
+    for (FlowNode n : order()) {
+      if (earlier.contains(n.id()) && !NodeKind.INPUT.type().equals(n.type())) {
+        nodes.putIfAbsent(n.id(), null);
+      }
+    }
+    String taken = null;
+    for (Object c : (List<Object>) node.data().get("cases")) {
+      Map<String, Object> aCase = (Map<String, Object>) c;
+      String id = (String) aCase.get("id");
+      try {
+        String when = (String) aCase.get("when");
+        // The first condition a worker compiles loads CEL (a second or more): pure work the deadlock detector
+        // would take for a stuck workflow thread.
+        if (WorkflowUnsafe.deadlockDetectorOff(() -> Conditions.test(when, request.input(), nodes))) {
+          taken = id;
+          break;
+        }
+      } catch (Conditions.ConditionException e) {
+        throw new NodeError(CONDITION_FAILED, "the condition of case '" + id + "' failed: " + e.getMessage());
+      }
+    }
+    if (taken == null) {
+      if (Boolean.FALSE.equals(node.data().get("default"))) {
+        throw new NodeError(NO_CASE_MATCHED, "no case matched and the switch has no default branch");
+      }
+      taken = DEFAULT_BRANCH;
+    }
+    branches.put(node.id(), taken);
+    context.put(node.id(), new NodeOutput(taken, Map.of("case", taken, "text", taken)));
+    return taken;
+  }
+
+  /**
+   * The nodes a parallel node runs concurrently, in topological order: those on its branches up to where the
+   * branches meet (the first node every branch reaches, the output at the latest), less any node that also waits on
+   * a node outside the region which has not run yet (the run gets to those afterwards, in order).
+   */
+  List<FlowNode> parallelRegion(FlowNode parallel, Set<String> processed) {
+    List<FlowNode> order = order();
+    Set<String> common = null;
+    Set<String> reach = new HashSet<>();
+    for (String s : graph.successors(parallel.id())) {
+      Set<String> fromHere = new HashSet<>(graph.descendants(s));
+      fromHere.add(s);
+      reach.addAll(fromHere);
+      if (common == null) {
+        common = fromHere;
+      } else {
+        common.retainAll(fromHere);
+      }
+    }
+    if (common == null) return List.of();
+    String join = null;
+    for (FlowNode n : order) {
+      if (common.contains(n.id())) {
+        join = n.id();
+        break;
+      }
+    }
+    Set<String> beyond = join == null ? Set.of() : new HashSet<>(graph.descendants(join));
+    if (join != null) beyond.add(join);
+    Set<String> before = new HashSet<>(processed);
+    for (FlowNode n : order) {
+      if (n.id().equals(parallel.id())) break;
+      before.add(n.id());
+    }
+    before.add(parallel.id());
+    List<FlowNode> region = new ArrayList<>();
+    Set<String> inRegion = new HashSet<>();
+    for (FlowNode n : order) {
+      if (!reach.contains(n.id()) || beyond.contains(n.id())) continue;
+      boolean ready = graph.predecessors(n.id()).stream().allMatch(p -> inRegion.contains(p) || before.contains(p));
+      if (ready) {
+        region.add(n);
+        inRegion.add(n.id());
+      }
+    }
+    return region;
+  }
+
+  List<String> successors(FlowNode node) {
+    return graph.successors(node.id());
+  }
+
+  List<String> predecessors(FlowNode node) {
+    return graph.predecessors(node.id());
+  }
+
+  /** A parallel node leaves the list of its branches; it has no text of its own. */
+  void recordParallel(FlowNode node, List<String> branchesRun) {
+    context.put(node.id(), new NodeOutput(branchesRun, Map.of("branches", branchesRun)));
+  }
+
+  /** The rendered input of a subflow node (or of one map item, with {@code item} and {@code index}). */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> childInput(FlowNode node, Map<String, Object> scope) {
+    Object template = node.data().get("input");
+    if (template == null) return Map.of();
+    Object rendered = Templates.renderJson(template, scope);
+    if (!(rendered instanceof Map<?, ?> map)) {
+      throw new NodeError(ChildRunFailure.INVALID_INPUT, "the input of node '" + node.id()
+          + "' must render to an object, got " + Templates.render("{{v}}", Map.of("v", String.valueOf(rendered))));
+    }
+    return (Map<String, Object>) map;
+  }
+
+  Map<String, Object> childInput(FlowNode node) {
+    return childInput(node, context);
+  }
+
+  /** A subflow node leaves the child's output as its value, and its text. */
+  String recordSubflow(FlowNode node, String childRunId, RunResult result) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("text", result.text());
+    fields.put("output", result.output());
+    fields.put("run_id", childRunId);
+    Object json = result.output() instanceof String text ? parseJson(text) : result.output();
+    if (json != null) fields.put("json", json);
+    context.put(node.id(), new NodeOutput(result.output(), fields));
+    remember(node, result.text() == null ? "" : result.text());
+    return lastText;
+  }
+
+  /** The items a map node runs over. */
+  List<Object> mapItems(FlowNode node) {
+    Object items = Templates.renderJson(node.data().get("items"), context);
+    if (!(items instanceof List<?> list)) {
+      throw new NodeError(MAP_ITEMS_NOT_A_LIST, "the items of map node '" + node.id() + "' must be a list, got "
+          + (items == null ? "nothing" : Templates.render("{{v}}", Map.of("v", items))));
+    }
+    return new ArrayList<>(list);
+  }
+
+  /** The template scope of one item: the run's context plus {@code item} and {@code index} (from 0). */
+  Map<String, Object> itemScope(Object item, int index) {
+    Map<String, Object> scope = new LinkedHashMap<>(context);
+    scope.put("item", item);
+    scope.put("index", index);
+    return scope;
+  }
+
+  /** The model call of one item of a map node with a prompt. */
+  LlmCall mapItemCall(FlowNode node, Object item, int index) {
+    Map<String, Object> d = node.data();
+    Map<String, Object> scope = itemScope(item, index);
+    return new LlmCall(
+        request.runId(),
+        node.id(),
+        (String) d.get("provider"),
+        (String) d.get("model"),
+        d.get("systemPrompt") == null ? null : Templates.render((String) d.get("systemPrompt"), scope),
+        Templates.render((String) d.get("prompt"), scope),
+        d.get("temperature") instanceof Number t ? t.doubleValue() : null,
+        d.get("maxTokens") instanceof Number m ? m.intValue() : null,
+        false,
+        request.runId() + "/" + node.id() + "#" + index + "/1");
+  }
+
+  /** Accounts one item's model call (usage, cost, the call ledger); the item's value is its text. */
+  Object recordMapItemReply(FlowNode node, int index, LlmReply reply) {
+    calls.add(new LlmCallRecord(node.id(), reply.provider(), reply.model(), reply.usage(), reply.costUsd(),
+        reply.durationMs(), reply.activityId(), reply.attempt(), request.runId() + "/" + node.id() + "#" + index + "/1"));
+    usage = usage.plus(reply.usage());
+    cost += reply.costUsd();
+    replies.putIfAbsent(node.id(), reply);
+    return reply.text();
+  }
+
+  /** A map node leaves the list of item results, in input order; its text is that list as JSON. */
+  String recordMap(FlowNode node, List<Object> results, List<Map<String, Object>> errors) {
+    String text = Templates.render("{{v}}", Map.of("v", results));
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("text", text);
+    fields.put("json", results);
+    fields.put("items", results);
+    fields.put("count", results.size());
+    fields.put("errors", errors);
+    context.put(node.id(), new NodeOutput(results, fields));
+    remember(node, text);
+    return text;
   }
 
   // ------------------------------------------------------------------------------------------ agents

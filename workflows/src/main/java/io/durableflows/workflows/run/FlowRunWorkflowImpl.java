@@ -24,7 +24,8 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
-import io.temporal.workflow.CompletablePromise;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -51,11 +52,18 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   private final Set<String> recorded = new HashSet<>();
   private final Map<String, Integer> asked = new HashMap<>();
   private String runId;
+  /** Nodes run on a parallel node's branches; the first node that failed, when one did. */
+  private final Set<String> handled = new HashSet<>();
+  private String failedNode;
+  private ChildRuns children;
+  private RunRequest runRequest;
 
   @Override
   public RunResult run(RunRequest request) {
     runId = request.runId();
+    runRequest = request;
     FlowInterpreter interpreter = new FlowInterpreter(request);
+    children = new ChildRuns(request, journal);
     Map<String, Object> started = new LinkedHashMap<>();
     started.put("run_id", request.runId());
     started.put("flow", request.flowSlug());
@@ -66,58 +74,21 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     String current = null;
     try {
       for (FlowNode node : interpreter.order()) {
+        // Nodes a parallel node ran on its branches are done.
+        if (handled.contains(node.id())) continue;
         current = node.id();
-        NodeKind kind = NodeKind.of(node.type()).orElseThrow();
-        if (!interpreter.shouldRun(node)) {
-          Map<String, Object> skipped = new LinkedHashMap<>();
-          skipped.put("type", node.type());
-          skipped.put("reason", interpreter.skipReason(node));
-          journal.append(RunEvent.NODE_SKIPPED, node.id(), skipped);
-          continue;
-        }
-        Workflow.setCurrentDetails("running node **" + node.id() + "** (" + node.type() + ")");
-        if (kind != NodeKind.INPUT) journal.append(RunEvent.NODE_STARTED, node.id(), Map.of("type", node.type()));
-        Map<String, Object> finished = new LinkedHashMap<>();
-        finished.put("type", node.type());
-        switch (kind) {
-          case INPUT -> {}
-          case LLM -> {
-            LlmReply reply = callModel(node, interpreter);
-            interpreter.recordLlm(node, reply);
-            finished.put("text", reply.text());
-            finished.put("model", reply.model());
-            finished.put("usage", usageData(reply.usage(), reply.costUsd()));
-          }
-          case TEMPLATE -> finished.put("text", interpreter.runTemplate(node));
-          case APPROVAL -> {
-            HumanResolution r = askPerson(interpreter.approvalRequest(node, newRequestId("apr", node.id()), now()));
-            finished.put("text", interpreter.recordApproval(node, r));
-            finished.put("decision", r.approved() ? "approved" : FlowInterpreter.DENIED);
-          }
-          case QUESTION -> {
-            HumanRequest question = interpreter.questionRequest(node, newRequestId("qst", node.id()), now());
-            finished.put("text", interpreter.recordAnswer(node, question, askPerson(question)));
-          }
-          case TOOL -> finished.put("text", runTool(node, interpreter));
-          case AGENT -> {
-            AgentLoop.Outcome outcome = new AgentLoop(request, interpreter, journal, agentHost()).run(node);
-            finished.put("text", interpreter.recordAgent(node, outcome));
-            finished.put("stopped", outcome.stopped());
-            finished.put("turns", outcome.turns());
-            finished.put("tools_used", outcome.toolsUsed());
-          }
-          case OUTPUT -> result = interpreter.finish(node, Workflow.currentTimeMillis() / 1000);
-        }
-        interpreter.markRan(node);
-        if (kind != NodeKind.INPUT) journal.append(RunEvent.NODE_FINISHED, node.id(), finished);
+        RunResult output = runNode(node, interpreter, false);
+        if (output != null) result = output;
       }
     } catch (ActivityFailure failure) {
       if (failure.getCause() instanceof CanceledFailure) throw cancelled(request, interpreter, current);
       ApplicationFailure cause = rootApplicationFailure(failure);
-      throw failed(request, interpreter, current, cause == null ? "ActivityFailed" : cause.getType(),
+      throw failed(request, interpreter, failedNode(current), cause == null ? "ActivityFailed" : cause.getType(),
           cause == null ? failure.getMessage() : cause.getOriginalMessage(), failure);
     } catch (NodeError error) {
-      throw failed(request, interpreter, current, error.type(), error.getMessage(), null);
+      throw failed(request, interpreter, failedNode(current), error.type(), error.getMessage(), null);
+    } catch (ChildRunFailure error) {
+      throw failed(request, interpreter, failedNode(current), error.type(), error.getMessage(), null);
     } catch (CanceledFailure e) {
       throw cancelled(request, interpreter, current);
     }
@@ -127,6 +98,72 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     Workflow.newDetachedCancellationScope(() -> finish(request, interpreter, null, RunOutcome.COMPLETED, null, null,
         completed, null)).run();
     return result;
+  }
+
+  /**
+   * Runs one node (or records why it is skipped) and returns the run's result when it is the output node.
+   * {@code onBranch}: the node runs on a parallel node's branch, where the branches already run concurrently.
+   */
+  private RunResult runNode(FlowNode node, FlowInterpreter interpreter, boolean onBranch) {
+    NodeKind kind = NodeKind.of(node.type()).orElseThrow();
+    if (!interpreter.shouldRun(node)) {
+      Map<String, Object> skipped = new LinkedHashMap<>();
+      skipped.put("type", node.type());
+      skipped.put("reason", interpreter.skipReason(node));
+      journal.append(RunEvent.NODE_SKIPPED, node.id(), skipped);
+      return null;
+    }
+    Workflow.setCurrentDetails("running node **" + node.id() + "** (" + node.type() + ")");
+    if (kind != NodeKind.INPUT) journal.append(RunEvent.NODE_STARTED, node.id(), Map.of("type", node.type()));
+    Map<String, Object> finished = new LinkedHashMap<>();
+    finished.put("type", node.type());
+    RunResult result = null;
+    try {
+      switch (kind) {
+        case INPUT -> {}
+        case LLM -> {
+          LlmReply reply = callModel(node, interpreter);
+          interpreter.recordLlm(node, reply);
+          finished.put("text", reply.text());
+          finished.put("model", reply.model());
+          finished.put("usage", usageData(reply.usage(), reply.costUsd()));
+        }
+        case TEMPLATE -> finished.put("text", interpreter.runTemplate(node));
+        case APPROVAL -> {
+          HumanResolution r = askPerson(interpreter.approvalRequest(node, newRequestId("apr", node.id()), now()));
+          finished.put("text", interpreter.recordApproval(node, r));
+          finished.put("decision", r.approved() ? "approved" : FlowInterpreter.DENIED);
+        }
+        case QUESTION -> {
+          HumanRequest question = interpreter.questionRequest(node, newRequestId("qst", node.id()), now());
+          finished.put("text", interpreter.recordAnswer(node, question, askPerson(question)));
+        }
+        case TOOL -> finished.put("text", runTool(node, interpreter));
+        case AGENT -> {
+          AgentLoop.Outcome outcome = new AgentLoop(runRequest, interpreter, journal, agentHost()).run(node);
+          finished.put("text", interpreter.recordAgent(node, outcome));
+          finished.put("stopped", outcome.stopped());
+          finished.put("turns", outcome.turns());
+          finished.put("tools_used", outcome.toolsUsed());
+        }
+        case OUTPUT -> result = interpreter.finish(node, Workflow.currentTimeMillis() / 1000);
+        case SWITCH -> finished.put("case", interpreter.runSwitch(node));
+        case PARALLEL -> finished.put("branches", runParallel(node, interpreter, onBranch));
+        case MAP -> finished.putAll(runMap(node, interpreter));
+        case SUBFLOW -> finished.putAll(runSubflow(node, interpreter));
+      }
+    } catch (RuntimeException e) {
+      if (failedNode == null) failedNode = node.id();
+      throw e;
+    }
+    interpreter.markRan(node);
+    if (kind != NodeKind.INPUT) journal.append(RunEvent.NODE_FINISHED, node.id(), finished);
+    return result;
+  }
+
+  /** The node a failure is reported at: the first that failed (on parallel branches), else the current one. */
+  private String failedNode(String current) {
+    return failedNode != null ? failedNode : current;
   }
 
   private long now() {
@@ -249,6 +286,153 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     return interpreter.recordTool(node, call.tool(), call.arguments(), result, approval);
   }
 
+  // ------------------------------------------------------------------------------------------ graph nodes
+
+  /**
+   * Runs the nodes on a parallel node's branches concurrently: each in its own workflow thread, started once the
+   * nodes it waits on have finished; the first failure cancels the others. On a branch of another parallel node the
+   * branches already run concurrently, so there it only marks the way.
+   */
+  private List<String> runParallel(FlowNode node, FlowInterpreter interpreter, boolean onBranch) {
+    List<String> branches = interpreter.successors(node);
+    interpreter.recordParallel(node, branches);
+    if (onBranch) return branches;
+    interpreter.markRan(node);
+    List<FlowNode> region = interpreter.parallelRegion(node, handled);
+    Map<String, Promise<Void>> done = new LinkedHashMap<>();
+    CancellationScope scope = Workflow.newCancellationScope(() -> {
+      for (FlowNode n : region) {
+        List<Promise<Void>> waitsOn = new ArrayList<>();
+        for (String p : interpreter.predecessors(n)) {
+          if (done.containsKey(p)) waitsOn.add(done.get(p));
+        }
+        done.put(n.id(), Async.procedure(() -> {
+          for (Promise<Void> p : waitsOn) p.get();
+          runNode(n, interpreter, true);
+        }));
+      }
+    });
+    scope.run();
+    try {
+      Promise.allOf(done.values()).get();
+    } catch (RuntimeException e) {
+      // Stop the other branches, and let them settle (a child run records its cancellation) before the run ends.
+      scope.cancel();
+      Workflow.newDetachedCancellationScope(
+          () -> Workflow.await(() -> done.values().stream().allMatch(Promise::isCompleted))).run();
+      throw e;
+    }
+    region.forEach(n -> handled.add(n.id()));
+    return branches;
+  }
+
+  /** A subflow node: the flow runs as a child run; its output and text become the node's. */
+  private Map<String, Object> runSubflow(FlowNode node, FlowInterpreter interpreter) {
+    Map<String, Object> d = node.data();
+    Map<String, Object> input = interpreter.childInput(node);
+    String childRunId = ChildRuns.childRunId(runId, node.id(), 1);
+    RunResult child = children.run(node.id(), 1, (String) d.get("flow"), (String) d.get("version"), input);
+    Map<String, Object> finished = new LinkedHashMap<>();
+    finished.put("text", interpreter.recordSubflow(node, childRunId, child));
+    finished.put("child_run_id", childRunId);
+    return finished;
+  }
+
+  /**
+   * A map node: one child run (or one model call) per item, at most {@code concurrency} at a time, results in
+   * input order. With {@code failFast} (the default) the first failure stops starting items, cancels those in
+   * flight and fails the node; without it a failed item's result is {@code {"error", "message"}}.
+   */
+  private Map<String, Object> runMap(FlowNode node, FlowInterpreter interpreter) {
+    Map<String, Object> d = node.data();
+    List<Object> items = interpreter.mapItems(node);
+    int limit = d.get("concurrency") instanceof Number n ? n.intValue() : 4;
+    boolean failFast = !Boolean.FALSE.equals(d.get("failFast"));
+    MapState state = new MapState();
+    List<Promise<Object>> results = new ArrayList<>();
+    CancellationScope scope = Workflow.newCancellationScope(() -> {
+      for (int i = 0; i < items.size(); i++) {
+        Workflow.await(() -> state.inFlight < limit || failFast && state.firstError != null);
+        if (failFast && state.firstError != null) break;
+        int index = i;
+        state.inFlight++;
+        results.add(Async.function(() -> {
+          try {
+            return runMapItem(node, interpreter, items.get(index), index);
+          } catch (ChildRunFailure | NodeError | ActivityFailure e) {
+            if (e instanceof ActivityFailure af && af.getCause() instanceof CanceledFailure) throw e;
+            Map<String, Object> error = itemError(index, e);
+            state.errors.add(error);
+            if (state.firstError == null) state.firstError = error;
+            return error;
+          } finally {
+            state.inFlight--;
+          }
+        }));
+      }
+    });
+    try {
+      scope.run();
+      Workflow.await(() -> state.inFlight == 0 || failFast && state.firstError != null);
+    } catch (CanceledFailure cancelled) {
+      // The run is cancelled: the items' child runs record their cancellation before the run records its own.
+      Workflow.newDetachedCancellationScope(() -> Workflow.await(() -> state.inFlight == 0)).run();
+      throw cancelled;
+    }
+    if (failFast && state.firstError != null) {
+      scope.cancel();
+      Workflow.newDetachedCancellationScope(() -> Workflow.await(() -> state.inFlight == 0)).run();
+      throw new NodeError(FlowInterpreter.MAP_ITEM_FAILED, "item " + state.firstError.get("index") + " failed ("
+          + state.firstError.get("error") + "): " + state.firstError.get("message"));
+    }
+    List<Object> values = new ArrayList<>();
+    for (Promise<Object> p : results) values.add(p.get());
+    List<Map<String, Object>> errors = new ArrayList<>(state.errors);
+    errors.sort(java.util.Comparator.comparingInt(e -> (Integer) e.get("index")));
+    Map<String, Object> finished = new LinkedHashMap<>();
+    finished.put("text", interpreter.recordMap(node, values, errors));
+    finished.put("count", values.size());
+    finished.put("failed", errors.size());
+    return finished;
+  }
+
+  private Object runMapItem(FlowNode node, FlowInterpreter interpreter, Object item, int index) {
+    Map<String, Object> d = node.data();
+    if (d.get("flow") instanceof String flow) {
+      Map<String, Object> input = interpreter.childInput(node, interpreter.itemScope(item, index));
+      return children.run(node.id(), index + 1, flow, (String) d.get("version"), input).output();
+    }
+    var call = interpreter.mapItemCall(node, item, index);
+    LlmActivities llm = Workflow.newActivityStub(LlmActivities.class,
+        ActivityPolicies.llm("map node " + node.id() + " item " + index));
+    return interpreter.recordMapItemReply(node, index, llm.complete(call));
+  }
+
+  private static Map<String, Object> itemError(int index, RuntimeException e) {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("index", index);
+    if (e instanceof ChildRunFailure c) {
+      error.put("error", c.type());
+      error.put("message", c.getMessage());
+      error.put("child_run_id", c.childRunId());
+    } else if (e instanceof NodeError n) {
+      error.put("error", n.type());
+      error.put("message", n.getMessage());
+    } else {
+      ApplicationFailure cause = rootApplicationFailure(e);
+      error.put("error", cause == null ? "ActivityFailed" : cause.getType());
+      error.put("message", cause == null ? e.getMessage() : cause.getOriginalMessage());
+    }
+    return error;
+  }
+
+  /** What a map node's item threads share (one workflow thread runs at a time, so plain fields do). */
+  private static final class MapState {
+    int inFlight;
+    Map<String, Object> firstError;
+    final List<Map<String, Object>> errors = new ArrayList<>();
+  }
+
   /** The run's people and children, as an agent's tool calls use them. */
   private AgentLoop.Host agentHost() {
     return new AgentLoop.Host() {
@@ -267,13 +451,17 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
         return FlowRunWorkflowImpl.this.now();
       }
 
+      /** A child run (see {@link ChildRuns}); a child that cannot start or fails is the tool's failure. */
       @Override
       public Promise<RunResult> startChild(FlowNode node, String callKey, String flow, String version,
           Map<String, Object> input) {
-        CompletablePromise<RunResult> unavailable = Workflow.newPromise();
-        unavailable.completeExceptionally(ApplicationFailure.newNonRetryableFailure(
-            "flow tools and sub-agents are not available on this worker", ToolFailures.UNKNOWN_TOOL));
-        return unavailable;
+        return children.start(node.id(), callKey, flow, version, input).handle((result, failure) -> {
+          if (failure instanceof ChildRunFailure c) {
+            throw ApplicationFailure.newNonRetryableFailure(c.getMessage(), c.type(), c.childRunId());
+          }
+          if (failure != null) throw failure;
+          return result;
+        });
       }
     };
   }
@@ -364,7 +552,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     try {
       return llm.complete(call);
     } finally {
-      journal.streamEnded();
+      journal.streamEnded(node.id());
     }
   }
 

@@ -19,7 +19,8 @@ import java.util.Map;
 final class RunJournal {
   private final List<RunEvent> events = new ArrayList<>();
   private final Map<String, int[]> lastBatch = new HashMap<>();
-  private String streamingNode;
+  /** The nodes whose model calls stream now (more than one on parallel branches). */
+  private final java.util.Set<String> streamingNodes = new java.util.HashSet<>();
   private boolean finished;
 
   RunEvent append(String type, String node, Map<String, Object> data) {
@@ -35,16 +36,16 @@ final class RunJournal {
    * afresh: an agent node streams one model call per turn.
    */
   void streamStarted(String node) {
-    streamingNode = node;
+    streamingNodes.add(node);
     lastBatch.remove(node);
   }
 
-  void streamEnded() {
-    streamingNode = null;
+  void streamEnded(String node) {
+    streamingNodes.remove(node);
   }
 
   void delta(DeltaBatch batch) {
-    if (batch == null || batch.nodeId() == null || !batch.nodeId().equals(streamingNode)) return;
+    if (batch == null || batch.nodeId() == null || !streamingNodes.contains(batch.nodeId())) return;
     int[] seen = lastBatch.get(batch.nodeId());
     if (seen != null && (batch.attempt() < seen[0] || batch.attempt() == seen[0] && batch.batch() <= seen[1])) {
       return;

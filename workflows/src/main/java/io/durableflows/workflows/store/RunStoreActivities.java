@@ -2,6 +2,7 @@ package io.durableflows.workflows.store;
 
 import io.durableflows.workflows.hitl.HumanRequest;
 import io.durableflows.workflows.hitl.HumanResolution;
+import io.durableflows.workflows.run.RunRequest;
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
 
@@ -21,4 +22,12 @@ public interface RunStoreActivities {
   /** Records how a request ended and marks the run {@code running} again. */
   @ActivityMethod(name = "RecordHumanResolution")
   void recordResolution(String runId, HumanResolution resolution);
+
+  /**
+   * Resolves the child's flow, validates its input and records the child run ({@code runs} row, status running,
+   * {@code parent_run_id} set); idempotent by the child's run id. Fails non-retryably with one of
+   * {@code ChildRunFailure}'s types (unknown flow or release, invalid input, nesting too deep).
+   */
+  @ActivityMethod(name = "PrepareChildRun")
+  RunRequest prepareChildRun(ChildRunSpec spec);
 }

@@ -345,13 +345,36 @@ class AgentWorkflowTest {
   }
 
   @Test
-  void agent_aFlowToolWithoutChildRuns_isAnsweredBackAsUnavailable() {
+  void agent_aSubagent_runsItsFlowAsAChildRunAndReadsItsText() {
+    FlowDefinition summariser = TestFlows.parse("""
+        {"slug": "summariser", "nodes": [
+          {"id": "input", "type": "input", "data": {"variables": [{"name": "message", "type": "string"}]}},
+          {"id": "t", "type": "template", "data": {"template": "summary of {{input.message}}"}},
+          {"id": "output", "type": "output", "data": {"shape": "raw"}}
+        ], "edges": [{"source": "input", "target": "t"}, {"source": "t", "target": "output"}]}""");
+    when(store.prepareChildRun(any())).thenAnswer(inv -> {
+      io.durableflows.workflows.store.ChildRunSpec spec = inv.getArgument(0);
+      return new RunRequest(spec.childRunId(), "acme", "summariser", "draft", summariser, spec.input());
+    });
+    when(llm.chat(any())).thenReturn(calls(call("c1", "helper", "{\"task\": \"the report\"}")), answer("ok"));
+
+    result(start(agent("subagents", List.of(Map.of("name", "helper", "description", "Summarises things",
+        "flow", "summariser")))));
+
+    assertThat(toolMessages(chatCalls(2).get(1))).singleElement()
+        .satisfies(m -> assertThat(m.content()).isEqualTo("summary of the report"));
+  }
+
+  @Test
+  void agent_aSubagentWhoseFlowIsUnknown_isAnsweredBackAsAToolFailure() {
+    when(store.prepareChildRun(any())).thenThrow(io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+        "no flow 'summariser' in this organization", ChildRunFailure.NOT_FOUND));
     when(llm.chat(any())).thenReturn(calls(call("c1", "helper", "{\"task\": \"summarise\"}")), answer("ok"));
 
     result(start(agent("subagents", List.of(Map.of("name", "helper", "description", "Summarises things",
         "flow", "summariser")))));
 
     assertThat(toolMessages(chatCalls(2).get(1))).singleElement()
-        .satisfies(m -> assertThat(m.content()).startsWith("The tool failed (UnknownTool)"));
+        .satisfies(m -> assertThat(m.content()).startsWith("The tool failed (SubflowNotFound)"));
   }
 }

@@ -109,7 +109,7 @@ class FlowRunReplayTest {
       "qa-raw-streamed", "cancelled-mid-stream", "approval-approved", "approval-denied-branch", "approval-expired",
       "approval-by-signal", "question-answered", "tool-approved-modified-arguments", "tool-without-approval",
       "approval-cancelled-run", "agent-parallel-tools", "agent-malformed-arguments", "agent-tool-approved",
-      "agent-context-skills"})
+      "switch-case", "switch-default", "parallel-join", "map-prompt", "map-flow", "subflow", "agent-context-skills"})
   void replay_withRecordedHistory_issuesTheSameCommands(String name) throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(name), FlowRunWorkflowImpl.class);
   }
@@ -240,6 +240,40 @@ class FlowRunReplayTest {
         EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED);
     assertThat(recordsOutcomeLocally("approval-cancelled-run")).isTrue();
     assertThat(scheduledActivities("approval-cancelled-run")).isEmpty();
+  }
+
+  @Test
+  void history_ofSwitch_callsTheModelOnlyOnTheBranchTaken() {
+    assertThat(scheduledActivities("switch-case")).containsExactly("LlmComplete");
+    assertThat(scheduledActivities("switch-default")).isEmpty();
+    assertThat(recordsOutcomeLocally("switch-default")).isTrue();
+  }
+
+  @Test
+  void history_ofParallel_schedulesBothBranchesBeforeEitherCompletes() {
+    List<EventType> types = events("parallel-join").stream().map(HistoryEvent::getEventType)
+        .filter(t -> t == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED || t == EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)
+        .toList();
+    assertThat(types).startsWith(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+  }
+
+  @Test
+  void history_ofMap_callsTheModelOncePerItemAndStartsAChildPerItem() {
+    assertThat(scheduledActivities("map-prompt")).containsExactly("LlmComplete", "LlmComplete", "LlmComplete");
+    assertThat(ofType("map-flow", EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)).hasSize(2);
+  }
+
+  @Test
+  void history_ofSubflow_preparesThenStartsOneChildThatCancelsWithItsParent() {
+    assertThat(ofType("subflow", EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)).singleElement()
+        .satisfies(e -> {
+          var attributes = e.getStartChildWorkflowExecutionInitiatedEventAttributes();
+          assertThat(attributes.getWorkflowId()).isEqualTo(
+              FlowRunWorkflow.workflowId("acme", "echo", ChildRuns.childRunId("r-subflow", "sub", 1)));
+          assertThat(attributes.getParentClosePolicy())
+              .isEqualTo(io.temporal.api.enums.v1.ParentClosePolicy.PARENT_CLOSE_POLICY_REQUEST_CANCEL);
+        });
+    assertThat(localActivities("subflow")).as("prepare the child, record the outcome").isEqualTo(2);
   }
 
   @Test

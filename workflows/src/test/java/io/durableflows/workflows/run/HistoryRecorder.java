@@ -105,6 +105,13 @@ public final class HistoryRecorder {
       awaitRequest(run);
       stub.cancel();
     });
+    // Graph nodes: a CEL switch (each branch), parallel branches, a map (prompt and child runs), a sub-flow.
+    record(dir, "switch-case", GraphFlows.router(), Map.of("amount", 1500, "request", "40 chairs"), new StubLlm(null));
+    record(dir, "switch-default", GraphFlows.router(), Map.of("amount", 20), new StubLlm(null));
+    record(dir, "parallel-join", GraphFlows.fanOut(), Map.of("topic", "tea"), new StubLlm(null));
+    record(dir, "map-prompt", GraphFlows.mapPrompt(2), Map.of("list", List.of("a", "b", "c")), new StubLlm(null));
+    record(dir, "map-flow", GraphFlows.mapFlow(true), Map.of("list", List.of("x", "y")), new StubLlm(null));
+    record(dir, "subflow", GraphFlows.subflow("echo"), Map.of("text", "hello"), new StubLlm(null));
     // Agents: parallel tool calls in one turn, a malformed call answered back, a call a person approves.
     Map<String, Object> ask = Map.of("message", "What is 6*7, and what time is it?");
     record(dir, "agent-parallel-tools", TestFlows.example("agent-tools"), ask, new StubLlm(null));
@@ -333,5 +340,11 @@ public final class HistoryRecorder {
 
     @Override
     public void recordResolution(String runId, io.durableflows.workflows.hitl.HumanResolution resolution) {}
+
+    /** Children of the graph scenarios: the flows of {@link GraphFlows}. */
+    @Override
+    public RunRequest prepareChildRun(io.durableflows.workflows.store.ChildRunSpec spec) {
+      return GraphFlows.childRequest(spec, Map.of("echo", GraphFlows.echo()));
+    }
   }
 }
