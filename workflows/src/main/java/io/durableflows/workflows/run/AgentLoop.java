@@ -16,7 +16,6 @@ import io.durableflows.workflows.llm.ChatMessage.ToolRequest;
 import io.durableflows.workflows.llm.LlmActivities;
 import io.durableflows.workflows.llm.LlmChatReply;
 import io.durableflows.workflows.llm.ToolFunction;
-import io.durableflows.workflows.schema.JsonSchemas;
 import io.durableflows.workflows.tools.ToolActivities;
 import io.durableflows.workflows.tools.ToolCall;
 import io.durableflows.workflows.tools.ToolDefinition;
@@ -235,7 +234,7 @@ final class AgentLoop {
           + e.getMessage() + "); call the tool again with a JSON object that matches its schema");
     }
     ToolDefinition definition = tool.definition();
-    List<String> violations = JsonSchemas.violations(definition.parameters(), arguments);
+    List<String> violations = FlowInterpreter.schemaViolations(definition.parameters(), arguments);
     if (!violations.isEmpty()) {
       return refused(node, asked, turn, "InvalidToolArguments", "the arguments do not match the tool's schema: "
           + String.join("; ", violations));

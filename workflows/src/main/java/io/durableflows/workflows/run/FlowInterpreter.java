@@ -265,7 +265,7 @@ final class FlowInterpreter {
       throw new NodeError(ToolFailures.INVALID_ARGUMENTS, "the arguments of tool '" + name + "' must be an object, got "
           + Templates.render("{{v}}", Map.of("v", String.valueOf(rendered))));
     }
-    List<String> violations = JsonSchemas.violations(definition.parameters(), arguments);
+    List<String> violations = schemaViolations(definition.parameters(), arguments);
     if (!violations.isEmpty()) {
       throw new NodeError(ToolFailures.INVALID_ARGUMENTS,
           "the arguments of tool '" + name + "' do not match its schema: " + String.join("; ", violations));
@@ -273,6 +273,14 @@ final class FlowInterpreter {
     // A built-in named by the node travels by name alone, as in histories recorded before definitions existed.
     return new ToolCall(request.runId(), node.id(), name, (Map<String, Object>) arguments, callKey(node),
         node.data().get("definition") == null ? null : definition);
+  }
+
+  /**
+   * A schema check inside workflow code: the first one in a worker loads and compiles the schema library, which on
+   * a busy machine can hold the workflow thread past Temporal's deadlock detector without anything being stuck.
+   */
+  static List<String> schemaViolations(Object schema, Object value) {
+    return WorkflowUnsafe.deadlockDetectorOff(() -> JsonSchemas.violations(schema, value));
   }
 
   /** A tool node's tool: its definition, else the built-in it names. */

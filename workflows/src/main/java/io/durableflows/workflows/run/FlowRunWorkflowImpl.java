@@ -28,6 +28,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.unsafe.WorkflowUnsafe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -218,7 +219,9 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   @Override
   public void validateRespond(HumanAnswer answer) {
     String id = answer == null ? null : answer.requestId();
-    HumanRequests.check(id == null ? null : requests.get(id), id == null ? null : resolutions.get(id), answer, now());
+    // Checking modified arguments or a JSON answer may load the schema library (see schemaViolations).
+    WorkflowUnsafe.deadlockDetectorOff(() -> HumanRequests.check(id == null ? null : requests.get(id),
+        id == null ? null : resolutions.get(id), answer, now()));
   }
 
   @Override
