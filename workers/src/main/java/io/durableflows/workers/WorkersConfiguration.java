@@ -3,7 +3,9 @@ package io.durableflows.workers;
 import io.durableflows.activities.journal.CallJournal;
 import io.durableflows.activities.journal.JdbcCallJournal;
 import io.durableflows.activities.llm.LlmActivitiesImpl;
+import io.durableflows.activities.llm.ModelChats;
 import io.durableflows.activities.llm.ModelProviders;
+import io.durableflows.activities.memory.MemoryActivitiesImpl;
 import io.durableflows.activities.llm.StreamSettings;
 import io.durableflows.activities.llm.WorkflowDeltaSink;
 import io.durableflows.activities.store.JdbcRunStoreActivities;
@@ -81,6 +83,11 @@ public class WorkersConfiguration {
   @Bean
   BuiltInToolActivities toolActivities(CallJournal journal) {
     return new BuiltInToolActivities(journal);
+  }
+
+  @Bean
+  MemoryActivitiesImpl memoryActivities(DataSource dataSource, ModelProviders providers) {
+    return new MemoryActivitiesImpl(dataSource, new ModelChats(providers));
   }
 
   @Bean

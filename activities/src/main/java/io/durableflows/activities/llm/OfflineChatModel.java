@@ -22,8 +22,10 @@ public final class OfflineChatModel implements ChatModel {
   public ChatResponse doChat(ChatRequest request) {
     String prompt = lastUserText(request);
     String echoed = prompt.length() > MAX_ECHO ? prompt.substring(0, MAX_ECHO) + "…" : prompt;
-    String answer = "Offline answer to \"" + echoed.strip() + "\": this reply comes from the built-in offline "
-        + "model, which needs no API key; configure a provider for real answers.";
+    // Summaries and titles the platform asks for itself (memory compaction, conversation titles).
+    String answer = OfflineTasks.answer(request).orElseGet(() -> "Offline answer to \"" + echoed.strip()
+        + "\": this reply comes from the built-in offline model, which needs no API key; configure a provider for "
+        + "real answers.");
     Integer max = request.parameters() == null ? null : request.parameters().maxOutputTokens();
     FinishReason finish = FinishReason.STOP;
     if (max != null && words(answer) > max) {

@@ -15,7 +15,12 @@ public enum NodeKind {
   /** Asks a person a typed question (free text, a choice, or JSON matching a schema) and continues with the answer. */
   QUESTION("question", Set.of("question", "answerType", "choices", "schema", "timeout", "timeoutAnswer", "label")),
   /** Calls one tool with templated arguments, after a person approves when the tool's approval policy says so. */
-  TOOL("tool", Set.of("tool", "arguments", "approval", "approvalMessage", "timeout", "timeoutDecision", "label"));
+  TOOL("tool", Set.of("tool", "arguments", "approval", "approvalMessage", "timeout", "timeoutDecision", "label")),
+  /**
+   * Loads the run's session history (last {@code window} messages and/or newest first within {@code tokenBudget}
+   * approximate tokens; {@code compact} summarises what does not fit); llm nodes it has an edge to get it.
+   */
+  MEMORY("memory", Set.of("window", "tokenBudget", "compact", "provider", "model", "label"));
 
   private final String type;
   private final Set<String> properties;
