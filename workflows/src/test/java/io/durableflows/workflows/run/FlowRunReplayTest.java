@@ -108,7 +108,7 @@ class FlowRunReplayTest {
   @ValueSource(strings = {"qa-raw", "qa-openai", "chained-json-template", "chained-openai", "failed-provider-auth",
       "qa-raw-streamed", "cancelled-mid-stream", "approval-approved", "approval-denied-branch", "approval-expired",
       "approval-by-signal", "question-answered", "tool-approved-modified-arguments", "tool-without-approval",
-      "approval-cancelled-run"})
+      "approval-cancelled-run", "memory-compacted"})
   void replay_withRecordedHistory_issuesTheSameCommands(String name) throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(name), FlowRunWorkflowImpl.class);
   }
@@ -120,6 +120,15 @@ class FlowRunReplayTest {
         .getAnnotation(ValueSource.class).strings();
 
     assertThat(listed).containsExactlyInAnyOrderElementsOf(recordedHistories().toList());
+  }
+
+  @Test
+  void history_ofCompactingMemoryNode_loadsLocallyThenSummarisesThenCallsTheModelWithHistory() {
+    assertThat(scheduledActivities("memory-compacted")).containsExactly("SummarizeHistory", "LlmComplete");
+    // history loaded and outcome recorded by local activities
+    assertThat(localActivities("memory-compacted")).isEqualTo(2);
+    assertThat(activityInput("memory-compacted", 1)).contains("\"history\":[{\"role\":\"system\"")
+        .contains("summary of 2 messages").contains("what is 2+2?");
   }
 
   @Test
