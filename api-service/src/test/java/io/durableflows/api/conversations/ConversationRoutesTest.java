@@ -308,6 +308,35 @@ class ConversationRoutesTest extends RunApiTest {
   }
 
   @Test
+  void bodyRoutes_withMalformedJson_are400AndChangeNothing() {
+    TestOrg org = newOrg();
+    createExample(org, "chat-memory");
+    String id = create(org, Map.of("title", "t")).path("id").asText();
+    List<String> posts = List.of("/api/v1/conversations", "/api/v1/conversations/" + id + "/messages",
+        "/api/v1/agent/conversations/" + id + "/title/generate",
+        "/api/v1/agent/chat-memory/conversations/" + id + "/compress", "/api/v1/memory/recall");
+    for (String route : posts) {
+      assertError(http.postRaw(route, org.token(), "application/json", "{\"content\": "), 400, "invalid_json");
+    }
+    for (String route : List.of("/api/v1/conversations/" + id, "/api/v1/agent/conversations/" + id + "/title",
+        "/api/v1/memory/blocks/persona")) {
+      assertError(http.put(route, org.token(), "{\"title\": "), 400, "invalid_json");
+    }
+    assertThat(http.get("/api/v1/conversations", org.token()).json().path("data")).hasSize(1);
+    assertThat(http.get("/api/v1/conversations/" + id, org.token()).json().path("title").asText()).isEqualTo("t");
+    assertThat(http.get("/api/v1/memory/blocks", org.token()).json().path("data")).isEmpty();
+  }
+
+  @Test
+  void routes_needTheRunsScopes() {
+    TestOrg reader = newOrg(List.of("runs:read"));
+    assertThat(http.get("/api/v1/conversations", reader.token()).status()).isEqualTo(200);
+    assertError(http.post("/api/v1/conversations", reader.token(), Map.of()), 403, "insufficient_scope");
+    TestOrg writer = newOrg(List.of("runs:write"));
+    assertError(http.get("/api/v1/conversations", writer.token()), 403, "insufficient_scope");
+  }
+
+  @Test
   void routes_withoutToken_are401() {
     assertThat(http.get("/api/v1/conversations", null).status()).isEqualTo(401);
     assertThat(http.post("/api/v1/conversations", null, new LinkedHashMap<>()).status()).isEqualTo(401);
