@@ -140,6 +140,10 @@ final class FlowInterpreter {
     return request.sessionId();
   }
 
+  String orgCode() {
+    return request.orgCode();
+  }
+
   /**
    * A memory node's outcome: its messages go to the llm nodes it leads to; {@code {{memory}}} is the transcript,
    * {@code {{memory.messages}}} the messages, {@code {{memory.count}}} how many.

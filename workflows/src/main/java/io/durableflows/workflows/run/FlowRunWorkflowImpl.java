@@ -54,12 +54,10 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
   private final Set<String> recorded = new HashSet<>();
   private final Map<String, Integer> asked = new HashMap<>();
   private String runId;
-  private RunRequest request;
 
   @Override
   public RunResult run(RunRequest request) {
     runId = request.runId();
-    this.request = request;
     FlowInterpreter interpreter = new FlowInterpreter(request);
     Map<String, Object> started = new LinkedHashMap<>();
     started.put("run_id", request.runId());
@@ -126,10 +124,6 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     Workflow.newDetachedCancellationScope(() -> finish(request, interpreter, null, RunOutcome.COMPLETED, null, null,
         completed, null)).run();
     return result;
-  }
-
-  private RunRequest request() {
-    return request;
   }
 
   private long now() {
@@ -267,7 +261,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     if (interpreter.sessionId() != null) {
       MemoryActivities store = Workflow.newLocalActivityStub(MemoryActivities.class,
           ActivityPolicies.store("load history (memory node " + node.id() + ")"));
-      history = store.loadHistory(request().orgCode(), interpreter.sessionId(), HISTORY_LIMIT);
+      history = store.loadHistory(interpreter.orgCode(), interpreter.sessionId(), HISTORY_LIMIT);
     }
     HistoryWindow.Selection selection = HistoryWindow.select(history,
         d.get("window") instanceof Number w ? w.intValue() : null,
