@@ -276,6 +276,17 @@ class ConversationRoutesTest extends RunApiTest {
   }
 
   @Test
+  void compress_forADeletedAgent_is410() {
+    TestOrg org = newOrg();
+    createExample(org, "chat-memory");
+    String id = create(org, Map.of()).path("id").asText();
+    assertThat(http.delete("/api/v1/flows/chat-memory", org.token()).status()).isEqualTo(204);
+
+    assertError(http.post("/api/v1/agent/chat-memory/conversations/" + id + "/compress", org.token(), Map.of()), 410,
+        "agent_tombstoned");
+  }
+
+  @Test
   void everyRoute_withAnotherOrgsConversation_is404() {
     TestOrg owner = newOrg();
     createExample(owner, "chat-memory");

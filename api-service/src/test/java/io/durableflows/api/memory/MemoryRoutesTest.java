@@ -56,6 +56,34 @@ class MemoryRoutesTest extends ApiTest {
   }
 
   @Test
+  void concurrentWriters_ofTheSameVersion_exactlyOneWins() throws Exception {
+    TestOrg org = newOrg();
+    http.put(BLOCKS + "counter", org.token(), write("0", 0));
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var answers = new java.util.ArrayList<java.util.concurrent.Future<Http.Response>>();
+      for (int i = 0; i < 8; i++) {
+        String value = "writer " + i;
+        answers.add(pool.submit(() -> http.put(BLOCKS + "counter", org.token(), write(value, 1))));
+      }
+      int won = 0;
+      for (var a : answers) {
+        Http.Response r = a.get();
+        if (r.status() == 200) {
+          won++;
+        } else {
+          assertError(r, 409, "version_conflict");
+          assertThat(r.json().path("current_version").asInt()).isEqualTo(2);
+        }
+      }
+      assertThat(won).isEqualTo(1);
+      assertThat(http.get(BLOCKS + "counter", org.token()).json().path("version").asInt()).isEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void list_getAndDelete_ofTheCallersOrgOnly() {
     TestOrg org = newOrg();
     http.put(BLOCKS + "b_two", org.token(), write("2", 0));
