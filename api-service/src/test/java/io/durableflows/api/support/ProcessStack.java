@@ -48,7 +48,9 @@ public final class ProcessStack implements AutoCloseable {
     int temporalPort = TestStack.freePort();
     track(JavaProcess.start("temporal", TemporalServerMain.class, Map.of(), String.valueOf(temporalPort)))
         .awaitLog("Temporal test server ready", START);
-    databaseUrl = TestStack.recreateDatabase(database);
+    // Scoped by DF_TEST_DATABASE like the other test databases: checkouts testing at once must not share it.
+    String scope = System.getenv("DF_TEST_DATABASE");
+    databaseUrl = TestStack.recreateDatabase(scope == null || scope.isBlank() ? database : scope + "_" + database);
     env = Map.of(
         "TEMPORAL_ADDRESS", "127.0.0.1:" + temporalPort,
         "DF_DATABASE_URL", databaseUrl,
