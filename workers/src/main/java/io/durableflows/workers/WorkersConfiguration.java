@@ -4,7 +4,9 @@ import io.durableflows.activities.context.JdbcContextActivities;
 import io.durableflows.activities.journal.CallJournal;
 import io.durableflows.activities.journal.JdbcCallJournal;
 import io.durableflows.activities.llm.LlmActivitiesImpl;
+import io.durableflows.activities.llm.ModelChats;
 import io.durableflows.activities.llm.ModelProviders;
+import io.durableflows.activities.memory.MemoryActivitiesImpl;
 import io.durableflows.activities.llm.StreamSettings;
 import io.durableflows.activities.llm.WorkflowDeltaSink;
 import io.durableflows.activities.secrets.JdbcSecrets;
@@ -96,6 +98,11 @@ public class WorkersConfiguration {
     HostRules rules = HostRules.parse(allowHosts);
     if (!rules.equals(HostRules.NONE)) log.info("HTTP tools may also reach: {} {}", rules.names(), rules.blocks());
     return new BuiltInToolActivities(journal, new HttpToolExecutor(secrets, rules, new AddressGuard()), secrets);
+  }
+
+  @Bean
+  MemoryActivitiesImpl memoryActivities(DataSource dataSource, ModelProviders providers) {
+    return new MemoryActivitiesImpl(dataSource, new ModelChats(providers));
   }
 
   @Bean

@@ -176,6 +176,8 @@ public class LlmActivitiesImpl implements LlmActivities {
     if (call.systemPrompt() != null && !call.systemPrompt().isBlank()) {
       messages.add(SystemMessage.from(call.systemPrompt()));
     }
+    // Earlier turns (a memory node's history) sit between the system prompt and this turn's prompt.
+    messages.addAll(ChatMessages.toLangchain(call.history()));
     messages.add(UserMessage.from(call.prompt() == null || call.prompt().isEmpty() ? " " : call.prompt()));
     return ChatRequest.builder()
         .messages(messages)

@@ -38,8 +38,10 @@ public final class OfflineChatModel implements ChatModel {
     }
     String prompt = lastUserText(request);
     String echoed = prompt.length() > MAX_ECHO ? prompt.substring(0, MAX_ECHO) + "…" : prompt;
+    // Drafts, capability answers, summaries and titles the platform asks for itself, else the echo.
     String answer = OfflineToolDrafts.answer(systemText(request), prompt)
         .or(() -> OfflineCapabilities.answer(systemText(request), prompt))
+        .or(() -> OfflineTasks.answer(request))
         .orElse("Offline answer to \"" + echoed.strip() + "\": this reply comes from the built-in offline model, "
             + "which needs no API key; configure a provider for real answers.");
     Integer max = request.parameters() == null ? null : request.parameters().maxOutputTokens();

@@ -106,6 +106,7 @@ public class JdbcRunStoreActivities implements RunStoreActivities {
           .param("status", outcome.status()).param("run", outcome.runId()).update();
       CreditSettlement.settle(jdbc, outcome.runId(), RunOutcome.COMPLETED.equals(outcome.status()),
           outcome.costUsd());
+      if (outcome.turn() != null) ConversationTurns.append(jdbc, outcome.runId(), outcome.turn());
     });
   }
 

@@ -5,6 +5,9 @@ import io.durableflows.workflows.hitl.HitlFailures;
 import io.durableflows.workflows.hitl.HumanAnswer;
 import io.durableflows.workflows.hitl.HumanResolution;
 import io.durableflows.workflows.events.EventPage;
+import io.durableflows.workflows.memory.Summary;
+import io.durableflows.workflows.memory.SummarizeWorkflow;
+import io.durableflows.workflows.memory.SummaryRequest;
 import io.durableflows.workflows.run.FlowRunWorkflow;
 import io.durableflows.workflows.run.RunFailures;
 import io.durableflows.workflows.run.RunRequest;
@@ -186,6 +189,36 @@ public class TemporalGateway {
       throw new RunFailedException(null, "the run's workflow did not complete: " + message);
     } catch (WorkflowException | StatusRuntimeException e) {
       throw new RunUnreachableException("Temporal did not answer for run workflow " + workflowId);
+    }
+  }
+
+  /**
+   * Runs one summarising or titling model call (a conversation's compress and title routes) as a small workflow
+   * of its own, and waits for its answer. A failed call throws {@link RunFailedException} with the activity's
+   * failure type.
+   *
+   * @throws TimeoutException when it takes longer than {@code timeout} (the workflow keeps going)
+   */
+  public Summary summarize(String workflowId, SummaryRequest request, Duration timeout) throws TimeoutException {
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(TaskQueues.FLOWS)
+        .setStaticSummary(request.kind() + " of " + request.messages().size() + " messages")
+        .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+        .build();
+    SummarizeWorkflow workflow = client.newWorkflowStub(SummarizeWorkflow.class, options);
+    try {
+      WorkflowClient.start(workflow::summarize, request);
+      return WorkflowStub.fromTyped(workflow).getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, Summary.class);
+    } catch (WorkflowFailedException e) {
+      ApplicationFailure cause = null;
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ApplicationFailure af) cause = af;
+      }
+      throw new RunFailedException(cause == null ? null : cause.getType(),
+          cause == null ? String.valueOf(e.getMessage()) : cause.getOriginalMessage());
+    } catch (WorkflowException | StatusRuntimeException e) {
+      throw new RunUnreachableException("Temporal did not answer for workflow " + workflowId);
     }
   }
 

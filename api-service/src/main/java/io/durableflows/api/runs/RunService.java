@@ -166,7 +166,7 @@ public class RunService {
     ResolvedFlow flow = run.flow();
     try {
       temporal.start(run.workflowId(), new RunRequest(run.runId(), caller.orgCode(), flow.slug(), flow.version(),
-          run.definition(), run.input(), run.command().stream()));
+          run.definition(), run.input(), run.command().stream(), run.command().flowSessionId()));
     } catch (RuntimeException e) {
       log.warn("run {}: starting workflow {} failed", run.runId(), run.workflowId(), e);
       runs.markStartFailed(run.runId(), "could not start the run's workflow (" + e.getClass().getSimpleName() + ")");

@@ -92,6 +92,7 @@ public final class FlowValidator {
         case AGENT -> validateAgent(node, errors);
         case SWITCH, PARALLEL, MAP, SUBFLOW ->
             GraphNodeValidator.validate(node, NodeKind.of(node.type()).orElseThrow(), graph, errors);
+        case MEMORY -> validateMemory(node, errors);
       }
       validateUnknownProperties(node, errors);
     }
@@ -371,6 +372,28 @@ public final class FlowValidator {
       errors.add(new FieldError(node.id(), "data.parallelToolCalls", "must be a boolean"));
     }
     validateTimeout(node, errors);
+  }
+
+  private static void validateMemory(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Map<String, Object> d = node.data();
+    Object window = d.get("window");
+    if (window != null && !(JsonTypes.matches("integer", window) && ((Number) window).longValue() >= 1
+        && ((Number) window).longValue() <= 1000)) {
+      errors.add(new FieldError(node.id(), "data.window", "must be an integer from 1 to 1000 (the last N messages)"));
+    }
+    Object budget = d.get("tokenBudget");
+    if (budget != null && !(JsonTypes.matches("integer", budget) && ((Number) budget).longValue() >= 1
+        && ((Number) budget).longValue() <= 1_000_000)) {
+      errors.add(new FieldError(node.id(), "data.tokenBudget", "must be a positive integer (approximate tokens)"));
+    }
+    if (d.get("compact") != null && !(d.get("compact") instanceof Boolean)) {
+      errors.add(new FieldError(node.id(), "data.compact", "must be true or false"));
+    }
+    for (String key : List.of("provider", "model")) {
+      if (d.get(key) != null && !(d.get(key) instanceof String)) {
+        errors.add(new FieldError(node.id(), "data." + key, "must be a string"));
+      }
+    }
   }
 
   /** Handles name a branch only on edges leaving approval and tool nodes; elsewhere they mean nothing. */

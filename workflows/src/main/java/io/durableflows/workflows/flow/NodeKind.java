@@ -35,7 +35,12 @@ public enum NodeKind {
   MAP("map", Set.of("items", "concurrency", "failFast", "flow", "version", "input", "prompt", "systemPrompt",
       "provider", "model", "temperature", "maxTokens", "label")),
   /** Runs another flow of the organization as a child run and continues with its output. */
-  SUBFLOW("subflow", Set.of("flow", "version", "input", "label"));
+  SUBFLOW("subflow", Set.of("flow", "version", "input", "label")),
+  /**
+   * Loads the run's session history (last {@code window} messages and/or newest first within {@code tokenBudget}
+   * approximate tokens; {@code compact} summarises what does not fit); llm and agent nodes it has an edge to get it.
+   */
+  MEMORY("memory", Set.of("window", "tokenBudget", "compact", "provider", "model", "label"));
 
   private final String type;
   private final Set<String> properties;

@@ -147,12 +147,11 @@ final class AgentLoop {
         ActivityOptions.newBuilder(ContextWorkflowImpl.OPTIONS).setSummary("context for agent " + node.id()).build())
         .build(context);
     if (blocks.text().isBlank()) return messages;
-    String base = "";
-    List<ChatMessage> rest = new ArrayList<>();
-    for (ChatMessage m : messages) {
-      if (ChatMessage.SYSTEM.equals(m.role()) && base.isEmpty()) base = m.content();
-      else rest.add(m);
-    }
+    // The node's own system prompt, when it has one, comes first; a memory summary after it is history.
+    boolean ownSystem = !messages.isEmpty() && ChatMessage.SYSTEM.equals(messages.get(0).role())
+        && d.get("systemPrompt") instanceof String sp && !sp.isBlank();
+    String base = ownSystem ? messages.get(0).content() : "";
+    List<ChatMessage> rest = new ArrayList<>(ownSystem ? messages.subList(1, messages.size()) : messages);
     List<ChatMessage> out = new ArrayList<>();
     out.add(ChatMessage.system(AgentContext.systemPrompt(base, blocks)));
     out.addAll(rest);

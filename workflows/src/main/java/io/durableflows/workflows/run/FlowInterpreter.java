@@ -19,6 +19,10 @@ import io.durableflows.workflows.llm.LlmChatCall;
 import io.durableflows.workflows.llm.ToolFunction;
 import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
+import io.durableflows.workflows.memory.ConversationTurn;
+import io.durableflows.workflows.memory.MemoryPrompts;
+import io.durableflows.workflows.memory.Summary;
+import io.durableflows.workflows.memory.UserText;
 import io.durableflows.workflows.schema.JsonSchemas;
 import io.durableflows.workflows.store.LlmCallRecord;
 import io.durableflows.workflows.tools.BuiltInTools;
@@ -59,6 +63,8 @@ final class FlowInterpreter {
   /** Nodes that ran (input nodes included), and the branch each branching node took. */
   private final Set<String> ran = new HashSet<>();
   private final Map<String, String> branches = new HashMap<>();
+  /** The messages each memory node that ran hands on, by node id. */
+  private final Map<String, List<ChatMessage>> memories = new HashMap<>();
   private Usage usage = Usage.ZERO;
   private double cost;
   private String lastText = "";
@@ -122,7 +128,70 @@ final class FlowInterpreter {
         d.get("temperature") instanceof Number t ? t.doubleValue() : null,
         d.get("maxTokens") instanceof Number m ? m.intValue() : null,
         request.stream(),
-        callKey(node));
+        callKey(node),
+        history(node));
+  }
+
+  /**
+   * The conversation history a node gets from the memory nodes with an edge to it (in edge order; null when
+   * none does): what an llm node, or an agent node, sends between its system prompt and its prompt.
+   */
+  List<ChatMessage> history(FlowNode node) {
+    List<ChatMessage> history = null;
+    for (FlowEdge edge : graph.edgesInto(node.id())) {
+      List<ChatMessage> messages = memories.get(edge.source());
+      if (messages == null || !onTakenBranch(edge)) continue;
+      if (history == null) history = new ArrayList<>();
+      history.addAll(messages);
+    }
+    return history == null ? null : List.copyOf(history);
+  }
+
+  /** The session of the run (null: none): whose history memory nodes load. */
+  String sessionId() {
+    return request.sessionId();
+  }
+
+  String orgCode() {
+    return request.orgCode();
+  }
+
+  /**
+   * A memory node's outcome: its messages go to the llm nodes it leads to; {@code {{memory}}} is the transcript,
+   * {@code {{memory.messages}}} the messages, {@code {{memory.count}}} how many.
+   */
+  String recordMemory(FlowNode node, List<ChatMessage> messages, boolean compacted) {
+    memories.put(node.id(), List.copyOf(messages));
+    String text = MemoryPrompts.transcript(messages);
+    List<Map<String, Object>> views = new ArrayList<>();
+    for (ChatMessage m : messages) {
+      Map<String, Object> view = new LinkedHashMap<>();
+      view.put("role", m.role());
+      view.put("content", m.content());
+      views.add(view);
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("text", text);
+    fields.put("messages", views);
+    fields.put("count", messages.size());
+    fields.put("compacted", compacted);
+    context.put(node.id(), new NodeOutput(text, fields));
+    remember(node, text);
+    return text;
+  }
+
+  /** A compaction's model call counts in the run's usage and cost like any other. */
+  void recordSummaryCall(FlowNode node, Summary summary) {
+    calls.add(new LlmCallRecord(node.id(), summary.provider(), summary.model(), summary.usage(), summary.costUsd(),
+        0, null, 0, request.runId() + "/" + node.id() + "/summary"));
+    usage = usage.plus(summary.usage());
+    cost += summary.costUsd();
+  }
+
+  /** What a completed run adds to its session's conversation (null without a session). */
+  ConversationTurn turn(RunResult result) {
+    if (request.sessionId() == null || result == null) return null;
+    return new ConversationTurn(request.sessionId(), UserText.of(request.input()), result.text());
   }
 
   /** The same for every attempt of a node's call, unique across runs: what the call journal is keyed by. */
@@ -571,12 +640,17 @@ final class FlowInterpreter {
 
   // ------------------------------------------------------------------------------------------ agents
 
-  /** The conversation an agent starts with: its system prompt, then its rendered prompt as the user's turn. */
+  /**
+   * The conversation an agent starts with: its system prompt, the history of memory nodes leading to it, then its
+   * rendered prompt as the user's turn.
+   */
   List<ChatMessage> agentMessages(FlowNode node) {
     Map<String, Object> d = node.data();
     List<ChatMessage> messages = new ArrayList<>();
     String system = d.get("systemPrompt") instanceof String sp ? Templates.render(sp, context) : "";
     if (!system.isBlank()) messages.add(ChatMessage.system(system));
+    List<ChatMessage> history = history(node);
+    if (history != null) messages.addAll(history);
     messages.add(ChatMessage.user(Templates.render((String) d.get("prompt"), context)));
     return messages;
   }

@@ -10,9 +10,15 @@ import io.durableflows.workflows.hitl.HumanAnswer;
 import io.durableflows.workflows.hitl.HumanRequest;
 import io.durableflows.workflows.hitl.HumanRequests;
 import io.durableflows.workflows.hitl.HumanResolution;
+import io.durableflows.workflows.llm.ChatMessage;
 import io.durableflows.workflows.llm.LlmActivities;
 import io.durableflows.workflows.llm.LlmReply;
 import io.durableflows.workflows.llm.Usage;
+import io.durableflows.workflows.memory.HistoryWindow;
+import io.durableflows.workflows.memory.MemoryActivities;
+import io.durableflows.workflows.memory.MemoryPrompts;
+import io.durableflows.workflows.memory.Summary;
+import io.durableflows.workflows.memory.SummaryRequest;
 import io.durableflows.workflows.run.FlowInterpreter.NodeError;
 import io.durableflows.workflows.store.RunOutcome;
 import io.durableflows.workflows.store.RunStoreActivities;
@@ -152,6 +158,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
         case PARALLEL -> finished.put("branches", runParallel(node, interpreter, onBranch));
         case MAP -> finished.putAll(runMap(node, interpreter));
         case SUBFLOW -> finished.putAll(runSubflow(node, interpreter));
+        case MEMORY -> finished.putAll(runMemory(node, interpreter));
       }
     } catch (RuntimeException e) {
       if (failedNode == null) failedNode = node.id();
@@ -469,6 +476,52 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     };
   }
 
+  // ------------------------------------------------------------------------------------------ memory
+
+  /** The most messages a memory node loads: windows and budgets choose among these. */
+  static final int HISTORY_LIMIT = 200;
+
+  /**
+   * Loads the session's history (none without a session), keeps what the node's window and token budget allow,
+   * and, with {@code compact}, replaces what does not fit by a summary from one model call.
+   */
+  private Map<String, Object> runMemory(FlowNode node, FlowInterpreter interpreter) {
+    Map<String, Object> d = node.data();
+    List<ChatMessage> history = List.of();
+    if (interpreter.sessionId() != null) {
+      MemoryActivities store = Workflow.newLocalActivityStub(MemoryActivities.class,
+          ActivityPolicies.store("load history (memory node " + node.id() + ")"));
+      history = store.loadHistory(interpreter.orgCode(), interpreter.sessionId(), HISTORY_LIMIT);
+    }
+    HistoryWindow.Selection selection = HistoryWindow.select(history,
+        d.get("window") instanceof Number w ? w.intValue() : null,
+        d.get("tokenBudget") instanceof Number b ? b.intValue() : null);
+    List<ChatMessage> messages = selection.kept();
+    boolean compacted = false;
+    if (Boolean.TRUE.equals(d.get("compact")) && !selection.older().isEmpty()) {
+      List<ChatMessage> condense = new ArrayList<>();
+      List<ChatMessage> turns = new ArrayList<>();
+      for (ChatMessage m : selection.kept()) (ChatMessage.SYSTEM.equals(m.role()) ? condense : turns).add(m);
+      condense.addAll(selection.older());
+      MemoryActivities llm = Workflow.newActivityStub(MemoryActivities.class,
+          ActivityPolicies.llm("compaction of " + condense.size() + " messages (memory node " + node.id() + ")"));
+      Summary summary = llm.summarize(new SummaryRequest(runId, node.id(), SummaryRequest.SUMMARY,
+          (String) d.get("provider"), (String) d.get("model"), condense));
+      interpreter.recordSummaryCall(node, summary);
+      List<ChatMessage> compactedMessages = new ArrayList<>();
+      compactedMessages.add(ChatMessage.system(MemoryPrompts.SUMMARY_PREFIX + summary.text()));
+      compactedMessages.addAll(turns);
+      messages = compactedMessages;
+      compacted = true;
+    }
+    interpreter.recordMemory(node, messages, compacted);
+    Map<String, Object> finished = new LinkedHashMap<>();
+    finished.put("messages", messages.size());
+    finished.put("loaded", history.size());
+    finished.put("compacted", compacted);
+    return finished;
+  }
+
   // ------------------------------------------------------------------------------------------ model deltas
 
   @Override
@@ -535,7 +588,7 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     events.add(new RunEvent(events.size() + 1L, RunEvent.DONE, null, done));
     store.recordOutcome(new RunOutcome(request.runId(), status, result != null ? result.output() : partial,
         result != null ? result.text() : partial, interpreter.usage(), interpreter.cost(), errorType, errorMessage,
-        interpreter.calls(), events));
+        interpreter.calls(), events, RunOutcome.COMPLETED.equals(status) ? interpreter.turn(result) : null));
     journal.append(RunEvent.DONE, null, done);
   }
 

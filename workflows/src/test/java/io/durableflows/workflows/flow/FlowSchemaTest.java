@@ -162,6 +162,14 @@ class FlowSchemaTest {
     return tpl.putObject("data");
   }
 
+  /** A memory node with an edge to the llm node (answer); returns its data. */
+  private static ObjectNode addMemoryNode(ObjectNode doc) {
+    ObjectNode mem = doc.withArray("nodes").addObject();
+    mem.put("id", "mem").put("type", "memory");
+    doc.withArray("edges").addObject().put("id", "e-mem").put("source", "mem").put("target", "answer");
+    return mem.putObject("data");
+  }
+
   /** Edge {@code i} of the document. */
   private static ObjectNode edge(ObjectNode doc, int i) {
     return (ObjectNode) doc.withArray("edges").get(i);
@@ -258,6 +266,8 @@ class FlowSchemaTest {
           doc.setAll((ObjectNode) JSON.valueToTree(TestFlows.json(TestFlows.CHAINED_JSON)));
         }),
         Arguments.of("text template node", (Consumer<ObjectNode>) doc -> addTemplateNode(doc).put("template", "x")),
+        Arguments.of("memory node feeding the llm node", (Consumer<ObjectNode>) doc -> addMemoryNode(doc)
+            .put("window", 5).put("tokenBudget", 2000).put("compact", true).put("label", "history")),
         Arguments.of("json template node", (Consumer<ObjectNode>) doc -> addTemplateNode(doc).putArray("json")),
         Arguments.of("temperature 0", (Consumer<ObjectNode>) doc -> data(doc, 1).put("temperature", 0)),
         Arguments.of("temperature 2", (Consumer<ObjectNode>) doc -> data(doc, 1).put("temperature", 2.0)),
@@ -362,6 +372,11 @@ class FlowSchemaTest {
           doc.remove("edges");
         }),
         Arguments.of("unknown node type", (Consumer<ObjectNode>) doc -> node(doc, 1).put("type", "http")),
+        Arguments.of("memory window 0", (Consumer<ObjectNode>) doc -> addMemoryNode(doc).put("window", 0)),
+        Arguments.of("memory token budget as text", (Consumer<ObjectNode>) doc -> addMemoryNode(doc)
+            .put("tokenBudget", "2000")),
+        Arguments.of("memory compact as text", (Consumer<ObjectNode>) doc -> addMemoryNode(doc).put("compact", "yes")),
+        Arguments.of("memory unknown property", (Consumer<ObjectNode>) doc -> addMemoryNode(doc).put("size", 3)),
         Arguments.of("malformed node id", (Consumer<ObjectNode>) doc -> {
           addTemplateNode(doc).put("template", "x");
           node(doc, 3).put("id", "has space");

@@ -36,6 +36,44 @@ class FlowValidatorTest {
     assertThat(validate(TestFlows.read(file))).isEmpty();
   }
 
+  private static FlowDefinition withMemory(String data) {
+    return TestFlows.parse("""
+        {"slug": "chat", "nodes": [
+          {"id": "input", "type": "input", "data": {"variables": [{"name": "message", "type": "string"}]}},
+          {"id": "memory", "type": "memory", "data": %s},
+          {"id": "reply", "type": "llm", "data": {"prompt": "{{input.message}} ({{memory.count}} earlier)"}},
+          {"id": "output", "type": "output", "data": {"shape": "raw"}}],
+         "edges": [{"source": "memory", "target": "reply"}, {"source": "reply", "target": "output"}]}"""
+        .formatted(data));
+  }
+
+  @Test
+  void validate_withMemoryNode_hasNoErrors() {
+    assertThat(validate(withMemory("{\"window\": 10, \"tokenBudget\": 2000, \"compact\": true, \"label\": \"m\"}")))
+        .isEmpty();
+    assertThat(validate(withMemory("{}"))).isEmpty();
+  }
+
+  @Test
+  void validate_withBadMemoryData_namesEachField() {
+    assertThat(validate(withMemory(
+        "{\"window\": 0, \"tokenBudget\": -5, \"compact\": \"yes\", \"provider\": 3, \"keep\": 1}")))
+        .extracting(FieldError::node, FieldError::field)
+        .containsExactlyInAnyOrder(tuple("memory", "data.window"), tuple("memory", "data.tokenBudget"),
+            tuple("memory", "data.compact"), tuple("memory", "data.provider"), tuple("memory", "data.keep"));
+  }
+
+  @Test
+  void validate_withMemoryNodeLeadingNowhere_saysItDoesNotLeadToTheOutput() {
+    var flow = TestFlows.parse("""
+        {"slug": "chat", "nodes": [
+          {"id": "memory", "type": "memory", "data": {}},
+          {"id": "output", "type": "output", "data": {"shape": "raw"}}], "edges": []}""");
+
+    assertThat(validate(flow)).extracting(FieldError::node, FieldError::field)
+        .contains(tuple("memory", "edges"));
+  }
+
   @Test
   void validate_withChainedLlmAndTemplateNodes_hasNoErrors() {
     assertThat(validate(TestFlows.chained())).isEmpty();

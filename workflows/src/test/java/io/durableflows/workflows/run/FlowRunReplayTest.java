@@ -109,7 +109,8 @@ class FlowRunReplayTest {
       "qa-raw-streamed", "cancelled-mid-stream", "approval-approved", "approval-denied-branch", "approval-expired",
       "approval-by-signal", "question-answered", "tool-approved-modified-arguments", "tool-without-approval",
       "approval-cancelled-run", "agent-parallel-tools", "agent-malformed-arguments", "agent-tool-approved",
-      "switch-case", "switch-default", "parallel-join", "map-prompt", "map-flow", "subflow", "agent-context-skills"})
+      "switch-case", "switch-default", "parallel-join", "map-prompt", "map-flow", "subflow", "agent-context-skills",
+      "memory-compacted"})
   void replay_withRecordedHistory_issuesTheSameCommands(String name) throws Exception {
     WorkflowReplayer.replayWorkflowExecution(history(name), FlowRunWorkflowImpl.class);
   }
@@ -128,6 +129,15 @@ class FlowRunReplayTest {
     assertThat(scheduledActivities("agent-context-skills").get(0)).isEqualTo("BuildContext");
     assertThat(scheduledActivities("agent-context-skills").get(1)).isEqualTo("LlmChat");
     assertThat(scheduledActivities("agent-parallel-tools")).doesNotContain("BuildContext");
+  }
+
+  @Test
+  void history_ofCompactingMemoryNode_loadsLocallyThenSummarisesThenCallsTheModelWithHistory() {
+    assertThat(scheduledActivities("memory-compacted")).containsExactly("SummarizeHistory", "LlmComplete");
+    // history loaded and outcome recorded by local activities
+    assertThat(localActivities("memory-compacted")).isEqualTo(2);
+    assertThat(activityInput("memory-compacted", 1)).contains("\"history\":[{\"role\":\"system\"")
+        .contains("summary of 2 messages").contains("what is 2+2?");
   }
 
   @Test

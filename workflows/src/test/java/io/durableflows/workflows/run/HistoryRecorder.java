@@ -122,6 +122,12 @@ public final class HistoryRecorder {
     // An agent naming a skill and a block: one BuildContext activity before its first turn.
     record(dir, "agent-context-skills", TestFlows.withData(TestFlows.withData(TestFlows.example("agent-tools"), "agent",
         "skills", List.of("triage")), "agent", "promptBlocks", List.of("tone")), ask, new StubLlm(null));
+    // Memory: a session's history loaded (local activity), the older part compacted (SummarizeHistory), then
+    // the llm node called with the rest as history.
+    session = "sess-1";
+    record(dir, "memory-compacted", MemoryNodeWorkflowTest.memoryFlow("{\"window\": 2, \"compact\": true}"),
+        Map.of("message", "and 3+3?"), new StubLlm(null));
+    session = null;
   }
 
   /** Skills and blocks as the BuildContext activity would render them. */
@@ -156,6 +162,9 @@ public final class HistoryRecorder {
       return AgentScripts.answer("42");
     }
   }
+
+  /** The session of the runs recorded next (null: none). */
+  private static String session;
 
   /** Acts on a running workflow as a client would: through its typed stub, or the untyped one (to cancel it). */
   @FunctionalInterface
@@ -215,11 +224,12 @@ public final class HistoryRecorder {
       worker.registerWorkflowImplementationTypes(FlowRunWorkflowImpl.class);
       WorkflowClient client = env.getWorkflowClient();
       worker.registerActivitiesImplementations(llmFactory.apply(client), new NoopStore(), new StubTools(),
-          new StubContext());
+          new StubContext(), new StubMemory());
       env.start();
       FlowRunWorkflow workflow = client.newWorkflowStub(FlowRunWorkflow.class,
           WorkflowOptions.newBuilder().setTaskQueue(TaskQueues.FLOWS).setWorkflowId(workflowId).build());
-      WorkflowClient.start(workflow::run, new RunRequest(runId, "acme", flow.slug(), "draft", flow, input, stream));
+      WorkflowClient.start(workflow::run, new RunRequest(runId, "acme", flow.slug(), "draft", flow, input, stream,
+          session));
       io.temporal.client.WorkflowStub untyped = client.newUntypedWorkflowStub(workflowId);
       if (driver != null) {
         try {
@@ -236,6 +246,23 @@ public final class HistoryRecorder {
       Path file = dir.resolve(name + ".json");
       Files.writeString(file, client.fetchHistory(workflowId).toJson(true) + "\n");
       System.out.println("wrote " + file);
+    }
+  }
+
+  /** A session with four earlier messages; summaries name how many messages they cover. */
+  static final class StubMemory implements io.durableflows.workflows.memory.MemoryActivities {
+    @Override
+    public List<io.durableflows.workflows.llm.ChatMessage> loadHistory(String orgCode, String sessionId, int limit) {
+      return List.of(io.durableflows.workflows.llm.ChatMessage.user("hello, I am Ada"),
+          io.durableflows.workflows.llm.ChatMessage.assistant("Hi Ada!"),
+          io.durableflows.workflows.llm.ChatMessage.user("what is 2+2?"),
+          io.durableflows.workflows.llm.ChatMessage.assistant("4"));
+    }
+
+    @Override
+    public io.durableflows.workflows.memory.Summary summarize(io.durableflows.workflows.memory.SummaryRequest r) {
+      return new io.durableflows.workflows.memory.Summary("summary of " + r.messages().size() + " messages",
+          "openai", "gpt-4o-mini", new Usage(20, 5), 0.00001);
     }
   }
 
