@@ -98,15 +98,15 @@ class RunController {
 
   @GetMapping
   Map<String, Object> list(Caller caller, @RequestParam(required = false) String flow,
-      @RequestParam(required = false) String status, @RequestParam(required = false) String cursor,
-      @RequestParam(defaultValue = "20") int limit) {
+      @RequestParam(required = false) String status, @RequestParam(required = false) String parent,
+      @RequestParam(required = false) String cursor, @RequestParam(defaultValue = "20") int limit) {
     caller.require("runs:read");
     Cursors.limit(limit, 100);
     if (status != null && !STATUSES.contains(status)) {
       throw ApiException.badRequest("invalid_request", "status must be one of " + STATUSES);
     }
     Cursors.Position after = Cursors.decode(cursor);
-    List<RunRecord> page = runs.page(caller.orgId(), flow, status, after == null ? null : after.createdAt(),
+    List<RunRecord> page = runs.page(caller.orgId(), flow, status, parent, after == null ? null : after.createdAt(),
         after == null ? null : after.id(), limit + 1);
     return Cursors.page(page, limit, r -> new Cursors.Position(r.createdAt(), r.id()), r -> view(r, false));
   }
@@ -121,6 +121,8 @@ class RunController {
     out.put("flow_history_id", r.flowHistoryId());
     out.put("flow_session_id", r.flowSessionId());
     out.put("channel", r.channel());
+    // Sub-flows, map items, flow tools and sub-agents are child runs: list a run's with ?parent=<run id>.
+    out.put("parent_run_id", r.metadata() == null ? null : r.metadata().get("parent_run_id"));
     out.put("status", r.status());
     out.put("created_at", r.createdAt());
     out.put("started_at", r.startedAt());

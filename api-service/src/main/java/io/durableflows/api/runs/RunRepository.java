@@ -93,15 +93,16 @@ public class RunRepository {
   }
 
   /** A page of the org's runs, newest first, after the keyset position ({@code createdAt}, {@code id}). */
-  public List<RunRecord> page(String orgId, String flowSlug, String status, OffsetDateTime afterCreated,
-      String afterId, int limit) {
+  public List<RunRecord> page(String orgId, String flowSlug, String status, String parentRunId,
+      OffsetDateTime afterCreated, String afterId, int limit) {
     return jdbc.sql("""
             select * from runs where org_id = :org
               and (cast(:flow as text) is null or flow_slug = :flow)
               and (cast(:status as text) is null or status = :status)
+              and (cast(:parent as text) is null or parent_run_id = :parent)
               and (cast(:afterCreated as timestamptz) is null or (created_at, id) < (:afterCreated, :afterId))
             order by created_at desc, id desc limit :limit""")
-        .param("org", orgId).param("flow", flowSlug).param("status", status)
+        .param("org", orgId).param("flow", flowSlug).param("status", status).param("parent", parentRunId)
         .param("afterCreated", afterCreated).param("afterId", afterId).param("limit", limit)
         .query(row).list();
   }
