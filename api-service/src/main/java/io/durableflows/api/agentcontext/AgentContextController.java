@@ -1,9 +1,9 @@
 package io.durableflows.api.agentcontext;
 
 import io.durableflows.api.auth.Caller;
+import io.durableflows.api.blocks.BlockVariables;
 import io.durableflows.api.blocks.PromptBlock;
 import io.durableflows.api.blocks.PromptBlockService;
-import io.durableflows.api.errors.ApiException;
 import io.durableflows.api.gateway.ContextGateway;
 import io.durableflows.api.skills.Skill;
 import io.durableflows.api.skills.SkillService;
@@ -91,7 +91,7 @@ class AgentContextController {
   Map<String, Object> build(Caller caller, @PathVariable String id,
       @RequestBody(required = false) Map<String, Object> body) {
     caller.require("flows:read");
-    Map<String, Object> variables = variables(body);
+    Map<String, Object> variables = BlockVariables.of(body);
     AgentNode agent = agents.require(caller.orgId(), id);
     ContextBlocks built = context.build(new ContextRequest(caller.orgCode(), null, agent.skills(),
         agent.promptBlocks(), agent.contextBlocks(), variables, ContextRequest.Mode.BUILD),
@@ -144,21 +144,5 @@ class AgentContextController {
     out.put("missing", b.missing());
     out.put("error", b.error());
     return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> variables(Map<String, Object> body) {
-    if (body == null) return Map.of();
-    for (String key : body.keySet()) {
-      if (!"variables".equals(key)) {
-        throw ApiException.badRequest("invalid_request", "unknown field '" + key + "': the body is {\"variables\": {...}}");
-      }
-    }
-    Object v = body.get("variables");
-    if (v == null) return Map.of();
-    if (!(v instanceof Map<?, ?> m)) {
-      throw ApiException.badRequest("invalid_request", "variables must be an object: name to value");
-    }
-    return (Map<String, Object>) m;
   }
 }

@@ -71,7 +71,7 @@ class PromptBlockController {
   Map<String, Object> preview(Caller caller, @PathVariable String name,
       @RequestBody(required = false) Map<String, Object> body) {
     caller.require("flows:read");
-    Map<String, Object> variables = variables(body);
+    Map<String, Object> variables = BlockVariables.of(body);
     PromptBlock block = blocks.require(caller.orgId(), name);
     String content;
     String cache = "none";
@@ -108,22 +108,6 @@ class PromptBlockController {
     out.put("name", name);
     out.put("invalidated", blocks.invalidate(caller.orgId(), name));
     return out;
-  }
-
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> variables(Map<String, Object> body) {
-    if (body == null) return Map.of();
-    for (String key : body.keySet()) {
-      if (!"variables".equals(key)) {
-        throw ApiException.badRequest("invalid_request", "unknown field '" + key + "': the body is {\"variables\": {...}}");
-      }
-    }
-    Object v = body.get("variables");
-    if (v == null) return Map.of();
-    if (!(v instanceof Map<?, ?> m)) {
-      throw ApiException.badRequest("invalid_request", "variables must be an object: name to value");
-    }
-    return (Map<String, Object>) m;
   }
 
   static Map<String, Object> view(PromptBlock b, boolean full) {

@@ -162,10 +162,15 @@ public final class FlowValidator {
   }
 
   private static void validateLlm(FlowDefinition.FlowNode node, List<FieldError> errors) {
-    Map<String, Object> d = node.data();
-    if (!(d.get("prompt") instanceof String p) || p.isBlank()) {
+    if (!(node.data().get("prompt") instanceof String p) || p.isBlank()) {
       errors.add(new FieldError(node.id(), "data.prompt", "is required: the prompt template"));
     }
+    validateModelSettings(node, errors);
+  }
+
+  /** provider, model, systemPrompt, temperature and maxTokens, wherever a node calls a model. */
+  static void validateModelSettings(FlowDefinition.FlowNode node, List<FieldError> errors) {
+    Map<String, Object> d = node.data();
     for (String key : List.of("provider", "model", "systemPrompt")) {
       if (d.get(key) != null && !(d.get(key) instanceof String)) {
         errors.add(new FieldError(node.id(), "data." + key, "must be a string"));

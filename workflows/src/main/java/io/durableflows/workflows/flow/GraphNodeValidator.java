@@ -139,19 +139,7 @@ final class GraphNodeValidator {
           errors.add(new FieldError(node.id(), "data." + key, "only applies to a map node with a 'flow'"));
         }
       }
-      for (String key : List.of("provider", "model", "systemPrompt")) {
-        if (d.get(key) != null && !(d.get(key) instanceof String)) {
-          errors.add(new FieldError(node.id(), "data." + key, "must be a string"));
-        }
-      }
-      Object temperature = d.get("temperature");
-      if (temperature != null && !(temperature instanceof Number n && n.doubleValue() >= 0 && n.doubleValue() <= 2)) {
-        errors.add(new FieldError(node.id(), "data.temperature", "must be a number between 0 and 2"));
-      }
-      Object maxTokens = d.get("maxTokens");
-      if (maxTokens != null && !(JsonTypes.matches("integer", maxTokens) && ((Number) maxTokens).longValue() > 0)) {
-        errors.add(new FieldError(node.id(), "data.maxTokens", "must be a positive integer"));
-      }
+      FlowValidator.validateModelSettings(node, errors);
     }
   }
 
