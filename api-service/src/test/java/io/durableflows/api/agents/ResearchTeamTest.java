@@ -65,6 +65,23 @@ class ResearchTeamTest extends RunApiTest {
   }
 
   @Test
+  void researchTeam_runUsage_includesItsSubagentsUsage() {
+    TestOrg org = newOrg();
+    createTeam(org);
+
+    String runId = startAsync(org, "research-team", input("message", ASK));
+    JsonNode run = settled(org, runId);
+
+    long childTokens = 0;
+    for (String child : children(org, runId)) childTokens += run(org, child).path("usage").path("total_tokens").asLong();
+    JsonNode answer = run.path("output").path("usage");
+    assertThat(childTokens).isPositive();
+    assertThat(run.path("usage").path("total_tokens").asLong()).as("the lead's own turns plus its sub-agents'")
+        .isGreaterThan(childTokens);
+    assertThat(answer.path("total_tokens").asLong()).isEqualTo(run.path("usage").path("total_tokens").asLong());
+  }
+
+  @Test
   void researchTeam_cancelledWhileASubagentWaits_cancelsTheSubagentsRunToo() throws Exception {
     TestOrg org = newOrg();
     Map<String, Object> researcher = example("research-team--researcher");

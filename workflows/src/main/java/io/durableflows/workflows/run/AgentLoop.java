@@ -295,6 +295,7 @@ final class AgentLoop {
       Map<String, Object> arguments, long begun) {
     Map<String, Object> input = subagent ? Map.of("message", arguments.get("task")) : arguments;
     RunResult child = host.startChild(node, key, definition.flow(), definition.version(), input).get();
+    interpreter.addChildUsage(child);
     String text = child.text() == null ? "" : child.text();
     return new ToolResult(child.output(), text, Workflow.currentTimeMillis() - begun, child.runId(), 1, false);
   }

@@ -566,8 +566,18 @@ final class FlowInterpreter {
     return childInput(node, context);
   }
 
+  /**
+   * A completed child run's usage and cost count in this run's too, so the run that was asked for (and the credit
+   * hold it took) answers for the sub-flows, map items, flow tools and sub-agents it started.
+   */
+  void addChildUsage(RunResult child) {
+    if (child.usage() != null) usage = usage.plus(child.usage());
+    cost += child.costUsd();
+  }
+
   /** A subflow node leaves the child's output as its value, and its text. */
   String recordSubflow(FlowNode node, String childRunId, RunResult result) {
+    addChildUsage(result);
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("text", result.text());
     fields.put("output", result.output());

@@ -410,7 +410,9 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
     Map<String, Object> d = node.data();
     if (d.get("flow") instanceof String flow) {
       Map<String, Object> input = interpreter.childInput(node, interpreter.itemScope(item, index));
-      return children.run(node.id(), index + 1, flow, (String) d.get("version"), input).output();
+      RunResult child = children.run(node.id(), index + 1, flow, (String) d.get("version"), input);
+      interpreter.addChildUsage(child);
+      return child.output();
     }
     var call = interpreter.mapItemCall(node, item, index);
     LlmActivities llm = Workflow.newActivityStub(LlmActivities.class,
