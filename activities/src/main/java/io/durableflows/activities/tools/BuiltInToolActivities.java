@@ -16,6 +16,7 @@ import io.durableflows.workflows.tools.ToolDryRunRequest;
 import io.durableflows.workflows.tools.ToolFailures;
 import io.durableflows.workflows.tools.ToolResult;
 import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Clock;
@@ -70,10 +71,13 @@ public final class BuiltInToolActivities implements ToolActivities, ToolDryRunAc
 
   @Override
   public ToolResult call(ToolCall call) {
-    ActivityInfo info = Activity.getExecutionContext().getInfo();
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    ActivityInfo info = context.getInfo();
     Map<String, Object> arguments = call.arguments() == null ? Map.of() : call.arguments();
+    // Heartbeats while an HTTP tool waits: a cancelled run learns of it within a second, not at the call's timeout.
     Supplier<Tool.Output> run = prepare(call.tool(), call.definition(), arguments,
-        () -> secrets.orgOfRun(call.runId()).orElse(null), HttpToolExecutor.Budget.NONE);
+        () -> secrets.orgOfRun(call.runId()).orElse(null),
+        HttpToolExecutor.Budget.NONE.whileWaiting(() -> context.heartbeat(null)));
     String key = call.idempotencyKey();
     if (key != null) {
       Optional<String> earlier = journal.find(key);

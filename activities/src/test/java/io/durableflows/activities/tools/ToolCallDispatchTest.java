@@ -23,6 +23,14 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.durableflows.workflows.run.ActivityPolicies;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.activity.ActivityCancellationType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import io.temporal.testing.TestActivityEnvironment;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
@@ -38,6 +46,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +63,9 @@ class ToolCallDispatchTest {
   private final String runId = "run_" + UUID.randomUUID();
   private final AtomicInteger calls = new AtomicInteger();
   private HttpServer server;
+  private final CountDownLatch slowRequests = new CountDownLatch(1);
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final AtomicBoolean slowAnswered = new AtomicBoolean();
   private TestActivityEnvironment env;
   private ToolActivities tools;
   private ToolDryRunActivities dryRuns;
@@ -78,6 +90,19 @@ class ToolCallDispatchTest {
         out.write(body);
       }
     });
+    server.createContext("/slow", ex -> {
+      slowRequests.countDown();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+        slowAnswered.set(true);
+        ex.sendResponseHeaders(200, -1);
+      } catch (InterruptedException | IOException e) {
+        // The caller went away: what the cancellation test expects.
+      } finally {
+        ex.close();
+      }
+    });
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
     JdbcSecrets secrets = new JdbcSecrets(TestDatabase.dataSource(), cipher);
     impl = new BuiltInToolActivities(new JdbcCallJournal(TestDatabase.dataSource()),
@@ -95,6 +120,7 @@ class ToolCallDispatchTest {
 
   @AfterEach
   void tearDown() {
+    release.countDown();
     env.close();
     server.stop(0);
   }
@@ -151,6 +177,41 @@ class ToolCallDispatchTest {
     String journaled = jdbc.sql("select result::text from call_journal where idempotency_key = ?").param(key)
         .query(String.class).single();
     assertThat(journaled).doesNotContain(SECRET);
+  }
+
+  /** One tool call that waits for the activity to acknowledge a cancel, as the agent loop's scope does. */
+  public static class CancellableToolCallImpl implements OneToolCall {
+    @Override
+    public ToolResult run(ToolCall call) {
+      return Workflow.newActivityStub(ToolActivities.class, ActivityOptions.newBuilder(ActivityPolicies.tool("slow"))
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED).build()).call(call);
+    }
+  }
+
+  @Test
+  void httpTool_whenTheRunIsCancelled_stopsWaitingForTheEndpoint() throws Exception {
+    ToolCall call = new ToolCall(runId, "agent_1", "flaky", Map.of("q", "x"), null, httpTool(url("/slow")));
+    TestWorkflowEnvironment workflows = TestWorkflowEnvironment.newInstance();
+    try {
+      Worker worker = workflows.newWorker("tools-cancel-test");
+      worker.registerWorkflowImplementationTypes(CancellableToolCallImpl.class);
+      worker.registerActivitiesImplementations(impl);
+      workflows.start();
+      OneToolCall workflow = workflows.getWorkflowClient().newWorkflowStub(OneToolCall.class,
+          WorkflowOptions.newBuilder().setTaskQueue("tools-cancel-test").build());
+      WorkflowClient.start(workflow::run, call);
+      assertThat(slowRequests.await(10, TimeUnit.SECONDS)).as("the endpoint was called").isTrue();
+
+      WorkflowStub.fromTyped(workflow).cancel();
+
+      // The workflow ends only once the activity has given up: the endpoint has still not answered.
+      var ended = catchThrowableOfType(WorkflowFailedException.class,
+          () -> WorkflowStub.fromTyped(workflow).getResult(ToolResult.class));
+      assertThat(ended.getCause()).isInstanceOf(CanceledFailure.class);
+      assertThat(slowAnswered).as("the endpoint had not answered yet").isFalse();
+    } finally {
+      workflows.close();
+    }
   }
 
   @Test

@@ -85,10 +85,24 @@ public final class HttpToolExecutor {
   /** What the tool returned: the output the run keeps and the text the model reads. */
   public record Result(Object output, String text) {}
 
-  /** The call's limits, tightened by a dry run's budget. */
-  public record Budget(int maxResponseBytes, Duration timeout) {
-    public static final Budget NONE = new Budget(HttpToolConfig.MAX_RESPONSE_BYTES, HttpToolConfig.MAX_TIMEOUT);
+  /**
+   * The call's limits, tightened by a dry run's budget, and what to do every {@link #WAIT_SLICE} while waiting for
+   * the endpoint: the activity heartbeats there, which is how a cancelled run reaches a slow call.
+   */
+  public record Budget(int maxResponseBytes, Duration timeout, Runnable whileWaiting) {
+    public static final Budget NONE =
+        new Budget(HttpToolConfig.MAX_RESPONSE_BYTES, HttpToolConfig.MAX_TIMEOUT, () -> {});
+
+    public Budget(int maxResponseBytes, Duration timeout) {
+      this(maxResponseBytes, timeout, () -> {});
+    }
+
+    public Budget whileWaiting(Runnable action) {
+      return new Budget(maxResponseBytes, timeout, action);
+    }
   }
+
+  static final Duration WAIT_SLICE = Duration.ofMillis(400);
 
   /** {@code org} names the org whose secrets the tool may use; it is asked only when the tool uses secrets. */
   public Result run(Supplier<String> org, ToolDefinition definition, Map<String, Object> arguments, Budget budget) {
@@ -143,7 +157,8 @@ public final class HttpToolExecutor {
     putIfAbsent(headers, "Accept", "application/json, text/plain;q=0.9, */*;q=0.5");
     putIfAbsent(headers, "User-Agent", "durable-flows-tool/1");
     try {
-      return exchange(config.method(), uri, headers, body, maxBytes, timeout, workerRules, toolRules, redactor);
+      return exchange(config.method(), uri, headers, body, maxBytes, timeout, workerRules, toolRules, redactor,
+          budget.whileWaiting());
     } catch (ApplicationFailure f) {
       // Every message names the URL, whose path or query may carry a secret: the last word on redaction.
       String message = redactor.apply(f.getOriginalMessage());
@@ -192,7 +207,7 @@ public final class HttpToolExecutor {
   }
 
   private Result exchange(String method, URI first, Map<String, String> headers, byte[] body, int maxBytes,
-      Duration timeout, HostRules workerRules, HostRules toolRules, Redactor redactor) {
+      Duration timeout, HostRules workerRules, HostRules toolRules, Redactor redactor, Runnable whileWaiting) {
     long deadline = System.nanoTime() + timeout.toNanos();
     URI uri = first;
     String verb = method;
@@ -213,7 +228,8 @@ public final class HttpToolExecutor {
           .method(verb, payload == null ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofByteArray(payload));
       sent.forEach(request::header);
-      HttpResponse<Capped> response = send(request.build(), maxBytes, remaining, verb, uri, timeout, redactor);
+      HttpResponse<Capped> response =
+          send(request.build(), maxBytes, remaining, verb, uri, timeout, redactor, whileWaiting);
       int status = response.statusCode();
       var location = response.headers().firstValue("location");
       if (REDIRECTS.contains(status) && location.isPresent()) {
@@ -246,11 +262,27 @@ public final class HttpToolExecutor {
   }
 
   private HttpResponse<Capped> send(HttpRequest request, int maxBytes, long remainingNanos, String verb, URI uri,
-      Duration timeout, Redactor redactor) {
+      Duration timeout, Redactor redactor, Runnable whileWaiting) {
     CompletableFuture<HttpResponse<Capped>> future = client.sendAsync(request,
         info -> new CappedBody(REDIRECTS.contains(info.statusCode()) ? Math.min(maxBytes, 8192) : maxBytes));
+    long deadline = System.nanoTime() + remainingNanos;
     try {
-      return future.get(remainingNanos, TimeUnit.NANOSECONDS);
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) throw new TimeoutException();
+        try {
+          return future.get(Math.min(left, WAIT_SLICE.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException slice) {
+          if (deadline - System.nanoTime() <= 0) throw slice;
+          try {
+            whileWaiting.run();
+          } catch (RuntimeException cancelled) {
+            // The run was cancelled (or the activity timed out): stop waiting for an answer nobody will read.
+            future.cancel(true);
+            throw cancelled;
+          }
+        }
+      }
     } catch (TimeoutException e) {
       future.cancel(true);
       throw timedOut(verb, uri, timeout);
