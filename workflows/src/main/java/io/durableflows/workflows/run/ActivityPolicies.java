@@ -59,6 +59,11 @@ public final class ActivityPolicies {
 
   private ActivityPolicies() {}
 
+  /** How a model call's summary names its target: the provider (or the default one) and the model, if set. */
+  public static String modelTarget(String provider, String model) {
+    return (provider == null ? "default provider" : provider) + (model == null ? "" : " · " + model);
+  }
+
   public static ActivityOptions llm(String summary) {
     return ActivityOptions.newBuilder(LLM).setSummary(summary).build();
   }

@@ -206,16 +206,9 @@ final class AgentLoop {
 
   private LlmChatReply callModel(FlowNode node, List<ChatMessage> messages, List<ToolFunction> functions, int turn) {
     var call = interpreter.agentTurn(node, List.copyOf(messages), functions, turn);
-    String target = (call.provider() == null ? "default provider" : call.provider())
-        + (call.model() == null ? "" : " · " + call.model());
-    LlmActivities llm = Workflow.newActivityStub(LlmActivities.class,
-        ActivityPolicies.llm("agent " + node.id() + " turn " + turn + " (" + target + ")"));
-    journal.streamStarted(node.id());
-    try {
-      return llm.chat(call);
-    } finally {
-      journal.streamEnded(node.id());
-    }
+    LlmActivities llm = Workflow.newActivityStub(LlmActivities.class, ActivityPolicies.llm("agent " + node.id()
+        + " turn " + turn + " (" + ActivityPolicies.modelTarget(call.provider(), call.model()) + ")"));
+    return journal.streamed(node.id(), () -> llm.chat(call));
   }
 
   /** One tool call the model asked for, from its raw arguments to the text the model reads next. */

@@ -117,19 +117,25 @@ final class FlowInterpreter {
   }
 
   LlmCall llmCall(FlowNode node) {
+    return modelCall(node, context, request.stream(), callKey(node), history(node));
+  }
+
+  /** A node's model call: its model settings, and its prompts rendered over {@code scope}. */
+  private LlmCall modelCall(FlowNode node, Map<String, Object> scope, boolean stream, String key,
+      List<ChatMessage> history) {
     Map<String, Object> d = node.data();
     return new LlmCall(
         request.runId(),
         node.id(),
         (String) d.get("provider"),
         (String) d.get("model"),
-        d.get("systemPrompt") == null ? null : Templates.render((String) d.get("systemPrompt"), context),
-        Templates.render((String) d.get("prompt"), context),
+        d.get("systemPrompt") == null ? null : Templates.render((String) d.get("systemPrompt"), scope),
+        Templates.render((String) d.get("prompt"), scope),
         d.get("temperature") instanceof Number t ? t.doubleValue() : null,
         d.get("maxTokens") instanceof Number m ? m.intValue() : null,
-        request.stream(),
-        callKey(node),
-        history(node));
+        stream,
+        key,
+        history);
   }
 
   /**
@@ -609,20 +615,10 @@ final class FlowInterpreter {
 
   /** The model call of one item of a map node with a prompt. */
   LlmCall mapItemCall(FlowNode node, Object item, int index) {
-    Map<String, Object> d = node.data();
-    Map<String, Object> scope = itemScope(item, index);
-    return new LlmCall(
-        request.runId(),
-        node.id(),
-        (String) d.get("provider"),
-        (String) d.get("model"),
-        d.get("systemPrompt") == null ? null : Templates.render((String) d.get("systemPrompt"), scope),
-        Templates.render((String) d.get("prompt"), scope),
-        d.get("temperature") instanceof Number t ? t.doubleValue() : null,
-        d.get("maxTokens") instanceof Number m ? m.intValue() : null,
-        false,
-        request.runId() + "/" + node.id() + "#" + index + "/1");
+    return modelCall(node, itemScope(item, index), false, request.runId() + "/" + node.id() + "#" + index + "/1",
+        null);
   }
+
 
   /** Accounts one item's model call (usage, cost, the call ledger); the item's value is its text. */
   Object recordMapItemReply(FlowNode node, int index, LlmReply reply) {

@@ -602,16 +602,9 @@ public class FlowRunWorkflowImpl implements FlowRunWorkflow {
 
   private LlmReply callModel(FlowNode node, FlowInterpreter interpreter) {
     var call = interpreter.llmCall(node);
-    String target = (call.provider() == null ? "default provider" : call.provider())
-        + (call.model() == null ? "" : " · " + call.model());
-    LlmActivities llm = Workflow.newActivityStub(LlmActivities.class,
-        ActivityPolicies.llm("llm node " + node.id() + " (" + target + ")"));
-    journal.streamStarted(node.id());
-    try {
-      return llm.complete(call);
-    } finally {
-      journal.streamEnded(node.id());
-    }
+    LlmActivities llm = Workflow.newActivityStub(LlmActivities.class, ActivityPolicies.llm(
+        "llm node " + node.id() + " (" + ActivityPolicies.modelTarget(call.provider(), call.model()) + ")"));
+    return journal.streamed(node.id(), () -> llm.complete(call));
   }
 
   /** The innermost application failure of an activity or child failure: its type is what went wrong. */

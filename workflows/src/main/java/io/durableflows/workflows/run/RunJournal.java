@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The run's ordered event log, kept in workflow state: readers query it by sequence number, the final outcome
@@ -32,16 +33,17 @@ final class RunJournal {
   }
 
   /**
-   * Deltas are accepted from here until {@link #streamEnded} for this node. Each call starts its batch count
-   * afresh: an agent node streams one model call per turn.
+   * Runs a model call whose deltas belong to {@code node}: they are accepted only while it runs. Each call starts
+   * its batch count afresh, since an agent node streams one model call per turn.
    */
-  void streamStarted(String node) {
+  <T> T streamed(String node, Supplier<T> call) {
     streamingNodes.add(node);
     lastBatch.remove(node);
-  }
-
-  void streamEnded(String node) {
-    streamingNodes.remove(node);
+    try {
+      return call.get();
+    } finally {
+      streamingNodes.remove(node);
+    }
   }
 
   void delta(DeltaBatch batch) {
