@@ -5,12 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durableflows.api.support.ApiTest;
 import io.durableflows.api.support.Http;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +12,6 @@ import java.util.Map;
 
 /** Base of the agents API tests: agent flows (input -> agent -> output) created and published over HTTP. */
 public abstract class AgentApiTest extends ApiTest {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
   /** An agent flow: a {@code message} input, one agent node {@code agent_1} with these tools, a raw output. */
   protected static Map<String, Object> agentFlow(String slug, List<Object> tools) {
     Map<String, Object> agentData = new LinkedHashMap<>();
@@ -64,21 +56,6 @@ public abstract class AgentApiTest extends ApiTest {
     Http.Response r = http.get("/api/v1/agent/" + slug + "/config", org.token());
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     return r.json().path("config");
-  }
-
-  protected Http.Response patch(String path, String token, Object body) {
-    try {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(http.base() + path)).timeout(Duration.ofSeconds(60))
-          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-          .method("PATCH", HttpRequest.BodyPublishers.ofString(Http.JSON.writeValueAsString(body))).build();
-      HttpResponse<String> r = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Http.Response(r.statusCode(), r.headers(), r.body());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   protected static void assertError(Http.Response r, int status, String error) {

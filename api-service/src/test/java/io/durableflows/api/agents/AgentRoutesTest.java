@@ -89,7 +89,7 @@ class AgentRoutesTest extends AgentApiTest {
     assertError(http.get("/api/v1/agent/qa-raw", org.token()), 404, "not_found");
     assertError(http.get("/api/v1/agent/theirs", org.token()), 404, "not_found");
     assertError(http.get("/api/v1/agent/theirs/config", org.token()), 404, "not_found");
-    assertError(patch("/api/v1/agent/theirs/config", org.token(), Map.of("model", "x")), 404, "not_found");
+    assertError(http.patch("/api/v1/agent/theirs/config", org.token(), Map.of("model", "x")), 404, "not_found");
     assertError(http.delete("/api/v1/agent/theirs", org.token()), 404, "not_found");
     assertError(http.post("/api/v1/agent/theirs/chat", org.token(), Map.of("message", "hi")), 404, "not_found");
     assertThat(http.get("/api/v1/agent/theirs", other.token()).status()).isEqualTo(200);
@@ -119,7 +119,7 @@ class AgentRoutesTest extends AgentApiTest {
     body.put("model", "gpt-4o-mini");
     body.put("temperature", null);
 
-    Http.Response r = patch("/api/v1/agent/helper/config", org.token(), body);
+    Http.Response r = http.patch("/api/v1/agent/helper/config", org.token(), body);
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().path("version").asText()).isEqualTo("2");
@@ -143,12 +143,12 @@ class AgentRoutesTest extends AgentApiTest {
     TestOrg org = newOrg();
     createAgent(org, "helper");
 
-    Http.Response badPrompt = patch("/api/v1/agent/helper/config", org.token(),
+    Http.Response badPrompt = http.patch("/api/v1/agent/helper/config", org.token(),
         Map.of("config", Map.of("prompt", "{{input.nope}}")));
-    Http.Response badTool = patch("/api/v1/agent/helper/config", org.token(), Map.of("tools", List.of("teleporter")));
-    Http.Response unknownKey = patch("/api/v1/agent/helper/config", org.token(), Map.of("colour", "blue"));
-    Http.Response badName = patch("/api/v1/agent/helper/config", org.token(), Map.of("name", 42));
-    Http.Response empty = patch("/api/v1/agent/helper/config", org.token(), Map.of());
+    Http.Response badTool = http.patch("/api/v1/agent/helper/config", org.token(), Map.of("tools", List.of("teleporter")));
+    Http.Response unknownKey = http.patch("/api/v1/agent/helper/config", org.token(), Map.of("colour", "blue"));
+    Http.Response badName = http.patch("/api/v1/agent/helper/config", org.token(), Map.of("name", 42));
+    Http.Response empty = http.patch("/api/v1/agent/helper/config", org.token(), Map.of());
 
     assertError(badPrompt, 400, "invalid_flow");
     assertThat(badPrompt.json().path("details").get(0).path("node").asText()).isEqualTo("agent_1");
@@ -174,7 +174,7 @@ class AgentRoutesTest extends AgentApiTest {
       assertError(http.get("/api/v1/agent/" + ref, org.token()), 410, "agent_tombstoned");
     }
     assertError(http.get("/api/v1/agent/helper/config", org.token()), 410, "agent_tombstoned");
-    assertError(patch("/api/v1/agent/helper/config", org.token(), Map.of("model", "x")), 410, "agent_tombstoned");
+    assertError(http.patch("/api/v1/agent/helper/config", org.token(), Map.of("model", "x")), 410, "agent_tombstoned");
     assertError(http.delete("/api/v1/agent/helper", org.token()), 410, "agent_tombstoned");
     assertError(http.post("/api/v1/agent/helper/chat", org.token(), Map.of("message", "hi")), 410, "agent_tombstoned");
     assertError(http.get("/api/v1/agent/helper/tools", org.token()), 410, "agent_tombstoned");

@@ -111,11 +111,11 @@ class AgentToolRoutesTest extends AgentApiTest {
     TestOrg org = newOrg();
     createAgent(org, "helper", List.of(WEATHER, "calculator"));
 
-    Http.Response r = patch("/api/v1/agent/helper/tools/weather", org.token(),
+    Http.Response r = http.patch("/api/v1/agent/helper/tools/weather", org.token(),
         Map.of("description", "Weather now", "http", Map.of("method", "POST")));
-    Http.Response bad = patch("/api/v1/agent/helper/tools/weather", org.token(), Map.of("kind", "teleport"));
-    Http.Response clash = patch("/api/v1/agent/helper/tools/weather", org.token(), Map.of("name", "calculator"));
-    Http.Response missing = patch("/api/v1/agent/helper/tools/nope", org.token(), Map.of("description", "x"));
+    Http.Response bad = http.patch("/api/v1/agent/helper/tools/weather", org.token(), Map.of("kind", "teleport"));
+    Http.Response clash = http.patch("/api/v1/agent/helper/tools/weather", org.token(), Map.of("name", "calculator"));
+    Http.Response missing = http.patch("/api/v1/agent/helper/tools/nope", org.token(), Map.of("description", "x"));
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().path("tool").path("description").asText()).isEqualTo("Weather now");
@@ -276,7 +276,7 @@ class AgentToolRoutesTest extends AgentApiTest {
     assertError(http.get("/api/v1/agent/theirs/tools", org.token()), 404, "not_found");
     assertError(http.get("/api/v1/agent/theirs/tools/calculator", org.token()), 404, "not_found");
     assertError(http.post("/api/v1/agent/theirs/tools", org.token(), WEATHER), 404, "not_found");
-    assertError(patch("/api/v1/agent/theirs/tools/calculator", org.token(), Map.of("approval", "always")), 404,
+    assertError(http.patch("/api/v1/agent/theirs/tools/calculator", org.token(), Map.of("approval", "always")), 404,
         "not_found");
     assertError(http.put("/api/v1/agent/theirs/tools/calculator/approval", org.token(), "\"always\""), 404, "not_found");
     assertError(http.delete("/api/v1/agent/theirs/tools/calculator", org.token()), 404, "not_found");

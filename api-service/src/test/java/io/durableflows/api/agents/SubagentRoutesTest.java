@@ -95,10 +95,10 @@ class SubagentRoutesTest extends AgentApiTest {
     createAgent(org, "helper", List.of(WEATHER));
     createSub(org, "helper", researcher());
 
-    Http.Response r = patch("/api/v1/agent/helper/subagents/researcher", org.token(),
+    Http.Response r = http.patch("/api/v1/agent/helper/subagents/researcher", org.token(),
         Map.of("description", "Finds facts fast", "config", Map.of("maxSteps", 3)));
-    Http.Response rename = patch("/api/v1/agent/helper/subagents/researcher", org.token(), Map.of("name", "other"));
-    Http.Response bad = patch("/api/v1/agent/helper/subagents/researcher", org.token(), Map.of("maxSteps", -1));
+    Http.Response rename = http.patch("/api/v1/agent/helper/subagents/researcher", org.token(), Map.of("name", "other"));
+    Http.Response bad = http.patch("/api/v1/agent/helper/subagents/researcher", org.token(), Map.of("maxSteps", -1));
 
     assertThat(r.status()).as(r.body()).isEqualTo(200);
     assertThat(r.json().path("description").asText()).isEqualTo("Finds facts fast");
@@ -179,7 +179,7 @@ class SubagentRoutesTest extends AgentApiTest {
       assertError(http.get(base, org.token()), status, error);
       assertError(http.post(base, org.token(), Map.of("name", "x", "description", "y")), status, error);
       assertError(http.get(base + "/researcher", org.token()), status, error);
-      assertError(patch(base + "/researcher", org.token(), Map.of("description", "z")), status, error);
+      assertError(http.patch(base + "/researcher", org.token(), Map.of("description", "z")), status, error);
       assertError(http.delete(base + "/researcher", org.token()), status, error);
       assertError(http.get(base + "/researcher/config", org.token()), status, error);
       assertError(http.get(base + "/researcher/tools", org.token()), status, error);
