@@ -1,5 +1,6 @@
 package io.durableflows.workflows.run;
 
+import io.durableflows.workflows.evals.EvalFailures;
 import io.durableflows.workflows.llm.LlmFailures;
 import io.durableflows.workflows.tools.ToolFailures;
 import io.temporal.activity.ActivityOptions;
@@ -45,6 +46,22 @@ public final class ActivityPolicies {
       .build();
 
   /**
+   * Evaluations: a broken evaluator, a judge's provider refusal or a judge reply without a score fail at once;
+   * a rate-limited or unavailable judge backs off as model calls do (Retry-After honoured the same way). Every other
+   * kind is pure computation that ends at once.
+   */
+  public static final ActivityOptions EVAL = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(5))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .setMaximumAttempts(4)
+          .setDoNotRetry(EvalFailures.NON_RETRYABLE.toArray(String[]::new))
+          .build())
+      .build();
+
+  /**
    * Writes to PostgreSQL: short and idempotent, so a local activity (no task-queue round trip per run), retried
    * until the database is back.
    */
@@ -70,6 +87,10 @@ public final class ActivityPolicies {
 
   public static ActivityOptions tool(String summary) {
     return ActivityOptions.newBuilder(TOOL).setSummary(summary).build();
+  }
+
+  public static ActivityOptions eval(String summary) {
+    return ActivityOptions.newBuilder(EVAL).setSummary(summary).build();
   }
 
   public static LocalActivityOptions store(String summary) {
