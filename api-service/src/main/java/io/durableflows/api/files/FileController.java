@@ -1,0 +1,124 @@
+package io.durableflows.api.files;
+
+import io.durableflows.api.auth.Caller;
+import io.durableflows.api.errors.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.multipart.MultipartHttpServletRequest;
+
+/**
+ * Reference 002's files: CSV, JSON (an array of objects) or JSON Lines, up to 100 MB, as a multipart {@code file}
+ * part or as the raw body. Multipart parts are spooled to disk by the servlet container, raw bodies read from the
+ * socket; either way rows are parsed from the stream, never from the whole file in memory.
+ */
+@RestController
+@RequestMapping("/api/v1/files")
+class FileController {
+  private final FileRows files;
+
+  FileController(FileRows files) {
+    this.files = files;
+  }
+
+  @PostMapping
+  ResponseEntity<Map<String, Object>> upload(Caller caller, HttpServletRequest request,
+      @RequestParam(required = false) String purpose, @RequestParam(required = false) String filename)
+      throws IOException {
+    caller.require("runs:write");
+    String usedPurpose = purpose == null || purpose.isBlank() ? "batch" : purpose;
+    if (!FileRows.PURPOSES.contains(usedPurpose)) {
+      throw ApiException.badRequest("invalid_request", "purpose must be one of " + FileRows.PURPOSES);
+    }
+    FileRecord stored;
+    if (request instanceof MultipartHttpServletRequest multipart) {
+      MultipartFile file = multipart.getFile("file");
+      if (file == null) throw ApiException.badRequest("invalid_request", "the multipart body needs a 'file' part");
+      if (file.getSize() > files.maxBytes()) throw files.tooLarge();
+      String name = file.getOriginalFilename() == null || file.getOriginalFilename().isBlank()
+          ? "upload" : file.getOriginalFilename();
+      FileFormat format = FileFormat.ofContentType(file.getContentType())
+          .or(() -> FileFormat.ofFilename(name))
+          .orElseThrow(() -> unsupported(file.getContentType()));
+      try (InputStream in = file.getInputStream()) {
+        stored = files.store(caller.orgId(), name, format, usedPurpose, in);
+      }
+    } else {
+      FileFormat format = FileFormat.ofContentType(request.getContentType())
+          .orElseThrow(() -> unsupported(request.getContentType()));
+      String name = filename == null || filename.isBlank() ? "upload." + format.wire() : filename;
+      try (InputStream in = request.getInputStream()) {
+        if (request.getContentLengthLong() > files.maxBytes()) throw drained(in, files.tooLarge());
+        try {
+          stored = files.store(caller.orgId(), name, format, usedPurpose, in);
+        } catch (ApiException e) {
+          throw e.status() == HttpStatus.PAYLOAD_TOO_LARGE ? drained(in, e) : e;
+        }
+      }
+    }
+    return ResponseEntity.status(HttpStatus.CREATED).body(view(stored));
+  }
+
+  @GetMapping
+  Map<String, Object> list(Caller caller, @RequestParam(defaultValue = "100") int limit) {
+    caller.require("runs:read");
+    if (limit < 1 || limit > 1000) throw ApiException.badRequest("invalid_request", "limit must be 1..1000");
+    return Map.of("data", files.list(caller.orgId(), limit).stream().map(FileController::view).toList());
+  }
+
+  @GetMapping("/{id}")
+  Map<String, Object> get(Caller caller, @PathVariable String id) {
+    caller.require("runs:read");
+    return view(files.require(caller.orgId(), id));
+  }
+
+  @DeleteMapping("/{id}")
+  ResponseEntity<Void> delete(Caller caller, @PathVariable String id) {
+    caller.require("runs:write");
+    files.delete(caller.orgId(), id);
+    return ResponseEntity.noContent().build();
+  }
+
+  /**
+   * Reads the rest of a refused body before answering: HTTP clients (the JDK's among them) report a broken pipe
+   * instead of the 413 when the server answers and closes while they are still sending.
+   */
+  private static ApiException drained(InputStream in, ApiException refusal) throws IOException {
+    in.transferTo(OutputStream.nullOutputStream());
+    return refusal;
+  }
+
+  private static ApiException unsupported(String contentType) {
+    return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+        "unsupported file type" + (contentType == null ? "" : " '" + contentType + "'")
+            + ": send text/csv, application/json (an array of objects) or application/x-ndjson (JSON Lines),"
+            + " as the body or as a multipart 'file' part");
+  }
+
+  static Map<String, Object> view(FileRecord file) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("id", file.id());
+    out.put("object", "file");
+    out.put("filename", file.filename());
+    out.put("format", file.format());
+    out.put("purpose", file.purpose());
+    out.put("rows", file.rows());
+    out.put("bytes", file.bytes());
+    if (file.columns() != null) out.put("columns", file.columns());
+    out.put("created_at", file.createdAt());
+    return out;
+  }
+}
