@@ -1,5 +1,7 @@
 package io.durableflows.workers;
 
+import io.durableflows.activities.completions.CompletionActivitiesImpl;
+import io.durableflows.activities.completions.CompletionRunner;
 import io.durableflows.activities.context.JdbcContextActivities;
 import io.durableflows.activities.journal.CallJournal;
 import io.durableflows.activities.journal.JdbcCallJournal;
@@ -103,6 +105,17 @@ public class WorkersConfiguration {
   @Bean
   MemoryActivitiesImpl memoryActivities(DataSource dataSource, ModelProviders providers) {
     return new MemoryActivitiesImpl(dataSource, new ModelChats(providers));
+  }
+
+  /** One completion item through the configured providers: the Complete activity and batches share it. */
+  @Bean
+  CompletionRunner completionRunner(ModelProviders providers) {
+    return new CompletionRunner(providers);
+  }
+
+  @Bean
+  CompletionActivitiesImpl completionActivities(CompletionRunner runner) {
+    return new CompletionActivitiesImpl(runner);
   }
 
   @Bean

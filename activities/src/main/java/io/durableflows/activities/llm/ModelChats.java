@@ -23,11 +23,18 @@ public final class ModelChats {
   public record Answer(String text, String provider, String model, Usage usage, double costUsd) {}
 
   public Answer chat(String provider, String model, List<ChatMessage> messages, Integer maxTokens) {
+    return chat(provider, model, messages, maxTokens, null);
+  }
+
+  /** As {@link #chat(String, String, List, Integer)}, with a sampling temperature (null: the provider's). */
+  public Answer chat(String provider, String model, List<ChatMessage> messages, Integer maxTokens,
+      Double temperature) {
     ModelProviders.Resolved resolved = providers.resolve(provider, model);
     ChatRequest request = ChatRequest.builder()
         .messages(ChatMessages.toLangchain(messages))
         .modelName(resolved.model())
         .maxOutputTokens(maxTokens)
+        .temperature(temperature)
         .build();
     ChatResponse response;
     try {

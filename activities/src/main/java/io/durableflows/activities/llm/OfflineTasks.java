@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * What the offline model answers to the platform's own summarising and titling calls (recognised by their
  * instruction, {@link MemoryPrompts}): a condensed transcript and a title from the first user message, so
- * compaction and title generation give sensible results without a provider.
+ * compaction and title generation give sensible results without a provider; and the completion operations'
+ * instructions ({@link OfflineCompletions}).
  */
 final class OfflineTasks {
   private static final int TITLE_WORDS = 6;
@@ -31,7 +32,7 @@ final class OfflineTasks {
     }
     if (MemoryPrompts.TITLE_INSTRUCTION.equals(instruction)) return Optional.of(title(transcript));
     if (MemoryPrompts.SUMMARY_INSTRUCTION.equals(instruction)) return Optional.of(summary(transcript));
-    return Optional.empty();
+    return OfflineCompletions.answer(instruction, transcript);
   }
 
   /** The first words of the first user line, capitalised, without trailing punctuation. */

@@ -30,6 +30,22 @@ public final class ActivityPolicies {
       .build();
 
   /**
+   * One completion item ({@code Complete}): a single blocking model call, retried like {@link #LLM} (provider 4xx
+   * and bad configuration at once, 408/429/5xx/timeouts with backoff and Retry-After). It does not stream, so it
+   * has no heartbeat timeout; start-to-close bounds a hung provider instead.
+   */
+  public static final ActivityOptions COMPLETION = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(2))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .setMaximumAttempts(4)
+          .setDoNotRetry(LlmFailures.NON_RETRYABLE.toArray(String[]::new))
+          .build())
+      .build();
+
+  /**
    * Tool calls: a bad argument or a tool's own error fails at once; anything else (a database hiccup while the
    * call is journaled) is retried. Each call is journaled by its idempotency key, so a retry never repeats a call
    * that already ran.
