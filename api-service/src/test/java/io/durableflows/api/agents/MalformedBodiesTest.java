@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every route with a body that agents, tools, sub-agents, conversations, memory, secrets, skills and blocks added:
+ * Every route with a body that agents, tools, sub-agents, conversations, memory, secrets, skills, blocks,
+ * completions and direct model calls added:
  * a body that is not JSON is a 400 {@code invalid_json}, and nothing changes (no release, no run).
  */
 class MalformedBodiesTest extends AgentApiTest {
@@ -46,7 +47,13 @@ class MalformedBodiesTest extends AgentApiTest {
         Arguments.of("PUT", "/api/v1/skills/triage"),
         Arguments.of("POST", "/api/v1/prompt-blocks"),
         Arguments.of("PATCH", "/api/v1/prompt-blocks/tone"),
-        Arguments.of("POST", "/api/v1/prompt-blocks/tone/preview"));
+        Arguments.of("POST", "/api/v1/prompt-blocks/tone/preview"),
+        Arguments.of("POST", "/api/v1/completions/label"),
+        Arguments.of("POST", "/api/v1/completions/extract"),
+        Arguments.of("POST", "/api/v1/completions/run"),
+        Arguments.of("POST", "/api/v1/llm/chat"),
+        Arguments.of("POST", "/api/v1/llm/autocomplete"),
+        Arguments.of("POST", "/api/v1/llm/recommend"));
   }
 
   private Http.Response send(String method, String path, String token) {
