@@ -109,8 +109,8 @@ public class WorkersConfiguration {
 
   /** One completion item through the configured providers: the Complete activity and batches share it. */
   @Bean
-  CompletionRunner completionRunner(ModelProviders providers) {
-    return new CompletionRunner(providers);
+  CompletionRunner completionRunner(ModelProviders providers, CallJournal journal) {
+    return new CompletionRunner(providers, journal);
   }
 
   @Bean
