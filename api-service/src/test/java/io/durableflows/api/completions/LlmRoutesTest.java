@@ -115,6 +115,17 @@ class LlmRoutesTest extends ApiTest {
   }
 
   @Test
+  void chat_askingForAStreamWithABadBody_returns400Json() {
+    TestOrg org = newOrg();
+
+    Http.Response r = http.post("/api/v1/llm/chat", org.token(), Map.of("prompt", "Hi", "temperature", "hot"),
+        Map.of("Accept", "text/event-stream"));
+
+    assertError(r, 400, "invalid_request");
+    assertThat(r.json().path("details").get(0).path("field").asText()).isEqualTo("temperature");
+  }
+
+  @Test
   void chat_ofAnotherOrg_cannotBeSeen() {
     TestOrg org = newOrg();
     TestOrg other = newOrg();
