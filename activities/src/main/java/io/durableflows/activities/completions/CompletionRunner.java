@@ -72,9 +72,11 @@ public final class CompletionRunner {
       Optional<CompletionResult> earlier = recorded(call.key());
       if (earlier.isPresent()) return earlier.get();
     }
-    boolean free = call.operation().equals(CompletionOperations.CHAT) || call.operation().equals(CompletionOperations.RUN);
+    // Only free-text operations take max_tokens: a structured answer cut short would not parse.
+    boolean freeText = call.operation().equals(CompletionOperations.CHAT)
+        || call.operation().equals(CompletionOperations.RUN);
     ModelChats.Answer answer = models.chat(call.provider(), call.model(), messages,
-        free ? CompletionOptions.maxTokens(options) : null, CompletionOptions.temperature(options));
+        freeText ? CompletionOptions.maxTokens(options) : null, CompletionOptions.temperature(options));
     CompletionResult result;
     try {
       Object output = CompletionAnswers.read(call.operation(), options, call.item(), answer.text());
@@ -87,7 +89,7 @@ public final class CompletionRunner {
 
   private Optional<CompletionResult> recorded(String key) {
     try {
-      return journal.find(key).map(json -> read(json));
+      return journal.find(key).map(CompletionRunner::read);
     } catch (RuntimeException e) {
       log.warn("completion {}: call journal not readable, asking the model ({})", key, e.toString());
       return Optional.empty();

@@ -47,15 +47,10 @@ public final class CompletionOptions {
 
   private CompletionOptions() {}
 
-  /** The option names {@code operation} accepts; empty for an unknown operation. */
-  public static Set<String> allowed(String operation) {
-    return ALLOWED.getOrDefault(operation, Set.of());
-  }
-
   /** What is wrong with {@code options} for {@code operation}; empty when an item can run with them. */
   public static List<FieldError> problems(String operation, Map<String, Object> options) {
     List<FieldError> problems = new ArrayList<>();
-    if (!ALLOWED.containsKey(operation)) {
+    if (operation == null || !ALLOWED.containsKey(operation)) {
       problems.add(FieldError.of("operation", "must be one of " + CompletionOperations.ALL));
       return problems;
     }
