@@ -1,5 +1,6 @@
 package io.durableflows.workers;
 
+import io.durableflows.activities.batches.JdbcBatchActivities;
 import io.durableflows.activities.completions.CompletionActivitiesImpl;
 import io.durableflows.activities.completions.CompletionRunner;
 import io.durableflows.activities.context.JdbcContextActivities;
@@ -116,6 +117,12 @@ public class WorkersConfiguration {
   @Bean
   CompletionActivitiesImpl completionActivities(CompletionRunner runner) {
     return new CompletionActivitiesImpl(runner);
+  }
+
+  /** Batches: bookkeeping in PostgreSQL, and chunks of completion items through the same runner. */
+  @Bean
+  JdbcBatchActivities batchActivities(DataSource dataSource, CompletionRunner runner) {
+    return new JdbcBatchActivities(dataSource, runner);
   }
 
   @Bean

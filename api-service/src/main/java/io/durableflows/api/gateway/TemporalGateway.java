@@ -1,6 +1,8 @@
 package io.durableflows.api.gateway;
 
 import io.durableflows.workflows.TaskQueues;
+import io.durableflows.workflows.batches.BatchPlan;
+import io.durableflows.workflows.batches.BatchWorkflow;
 import io.durableflows.workflows.hitl.HitlFailures;
 import io.durableflows.workflows.hitl.HumanAnswer;
 import io.durableflows.workflows.hitl.HumanResolution;
@@ -90,6 +92,29 @@ public class TemporalGateway {
       return true;
     } catch (WorkflowExecutionAlreadyStarted e) {
       return false;
+    }
+  }
+
+  /**
+   * Starts a batch's workflow ({@code batch/<org>/<batchId>}); it runs its shards as child workflows.
+   *
+   * @throws RunUnreachableException when Temporal could not be asked
+   */
+  public void startBatch(BatchPlan plan, String summary) {
+    WorkflowOptions options = WorkflowOptions.newBuilder()
+        .setWorkflowId(BatchWorkflow.workflowId(plan.orgCode(), plan.batchId()))
+        .setTaskQueue(TaskQueues.FLOWS)
+        .setStaticSummary(summary)
+        .setStaticDetails("batch `" + plan.batchId() + "` · " + plan.total() + " items")
+        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+        .build();
+    BatchWorkflow workflow = client.newWorkflowStub(BatchWorkflow.class, options);
+    try {
+      WorkflowClient.start(workflow::run, plan);
+    } catch (WorkflowExecutionAlreadyStarted e) {
+      // A batch id is new per request: started already means this very batch.
+    } catch (WorkflowException | StatusRuntimeException e) {
+      throw new RunUnreachableException("Temporal did not start batch " + plan.batchId());
     }
   }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every route with a body that agents, tools, sub-agents, conversations, memory, secrets, skills, blocks,
- * completions and direct model calls added:
+ * completions, direct model calls and batches added:
  * a body that is not JSON is a 400 {@code invalid_json}, and nothing changes (no release, no run).
  */
 class MalformedBodiesTest extends AgentApiTest {
@@ -53,7 +53,8 @@ class MalformedBodiesTest extends AgentApiTest {
         Arguments.of("POST", "/api/v1/completions/run"),
         Arguments.of("POST", "/api/v1/llm/chat"),
         Arguments.of("POST", "/api/v1/llm/autocomplete"),
-        Arguments.of("POST", "/api/v1/llm/recommend"));
+        Arguments.of("POST", "/api/v1/llm/recommend"),
+        Arguments.of("POST", "/api/v1/batches"));
   }
 
   private Http.Response send(String method, String path, String token) {
@@ -83,5 +84,6 @@ class MalformedBodiesTest extends AgentApiTest {
     assertThat(http.get("/api/v1/secrets", org.token()).json().path("data").size()).as("no secret").isZero();
     assertThat(http.get("/api/v1/memory/blocks", org.token()).json().path("data").size()).as("no memory block")
         .isZero();
+    assertThat(http.get("/api/v1/batches", org.token()).json().path("data").size()).as("no batch").isZero();
   }
 }

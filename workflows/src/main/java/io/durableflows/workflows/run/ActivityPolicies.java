@@ -90,6 +90,26 @@ public final class ActivityPolicies {
           .build())
       .build();
 
+  /** How many times a batch chunk runs before its remaining items are recorded failed. */
+  public static final int BATCH_CHUNK_ATTEMPTS = 3;
+
+  /**
+   * Batch chunks: one activity runs several items of a batch (one activity per item cannot reach hundreds of items
+   * a second). It heartbeats every second while its items run, so a dead worker is noticed in 10 s and a cancelled
+   * batch stops its chunks; a retry skips the items already recorded. After the last attempt the items left are
+   * recorded failed, not the batch.
+   */
+  public static final ActivityOptions BATCH_CHUNK = ActivityOptions.newBuilder()
+      .setStartToCloseTimeout(Duration.ofMinutes(30))
+      .setHeartbeatTimeout(Duration.ofSeconds(10))
+      .setRetryOptions(RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofSeconds(30))
+          .setMaximumAttempts(BATCH_CHUNK_ATTEMPTS)
+          .build())
+      .build();
+
   private ActivityPolicies() {}
 
   /** How a model call's summary names its target: the provider (or the default one) and the model, if set. */
@@ -107,6 +127,10 @@ public final class ActivityPolicies {
 
   public static ActivityOptions eval(String summary) {
     return ActivityOptions.newBuilder(EVAL).setSummary(summary).build();
+  }
+
+  public static ActivityOptions batchChunk(String summary) {
+    return ActivityOptions.newBuilder(BATCH_CHUNK).setSummary(summary).build();
   }
 
   public static LocalActivityOptions store(String summary) {

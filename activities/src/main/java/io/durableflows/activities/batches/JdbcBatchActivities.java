@@ -1,0 +1,310 @@
+package io.durableflows.activities.batches;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durableflows.activities.completions.CompletionRunner;
+import io.durableflows.workflows.batches.BatchActivities;
+import io.durableflows.workflows.batches.BatchFailures;
+import io.durableflows.workflows.batches.ChunkReport;
+import io.durableflows.workflows.batches.ChunkSpec;
+import io.durableflows.workflows.batches.ItemOutcome;
+import io.durableflows.workflows.completions.CompletionCall;
+import io.durableflows.workflows.completions.CompletionFailures;
+import io.durableflows.workflows.completions.CompletionResult;
+import io.durableflows.workflows.flow.FieldError;
+import io.durableflows.workflows.flow.FlowDefinition;
+import io.durableflows.workflows.flow.InputSchema;
+import io.durableflows.workflows.flow.InvalidFlowException;
+import io.durableflows.workflows.llm.LlmFailures;
+import io.durableflows.workflows.llm.Usage;
+import io.durableflows.workflows.run.ActivityPolicies;
+import io.durableflows.workflows.run.FlowRunWorkflow;
+import io.durableflows.workflows.run.RunRequest;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Batches in PostgreSQL ({@code batches}, {@code batch_items}) and their operation items through the
+ * {@link CompletionRunner}. Every item write applies only while the item is pending: a retried chunk, a replayed
+ * record or a late write after a cancel never records an item twice.
+ */
+public class JdbcBatchActivities implements BatchActivities {
+  /** A chunk's retryable item failures, thrown after its other items are recorded so Temporal retries the chunk. */
+  public static final String ITEMS_TO_RETRY = "BatchItemsToRetry";
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private final JdbcClient jdbc;
+  private final TransactionTemplate tx;
+  private final CompletionRunner runner;
+
+  public JdbcBatchActivities(DataSource dataSource, CompletionRunner runner) {
+    this.jdbc = JdbcClient.create(dataSource);
+    this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.runner = runner;
+  }
+
+  private record Operation(String status, String operation, Map<String, Object> options, String provider,
+      String model) {}
+
+  private record Item(int idx, Object input) {}
+
+  /** How one item went: recorded (completed or failed), or to run again on the chunk's next attempt. */
+  private record Ran(boolean recorded, boolean failed, String retryMessage) {}
+
+  @Override
+  public ChunkReport runChunk(ChunkSpec chunk) {
+    ActivityExecutionContext context = Activity.getExecutionContext();
+    boolean lastAttempt = context.getInfo().getAttempt() >= ActivityPolicies.BATCH_CHUNK_ATTEMPTS;
+    Operation operation = jdbc.sql("select status, operation, options, provider, model from batches where id = :id")
+        .param("id", chunk.batchId())
+        .query((rs, n) -> new Operation(rs.getString("status"), rs.getString("operation"),
+            readMap(rs.getString("options")), rs.getString("provider"), rs.getString("model")))
+        .optional()
+        .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("batch " + chunk.batchId() + " is gone",
+            "BatchNotFound"));
+    List<Item> items = jdbc.sql("""
+            select idx, input from batch_items where batch_id = :batch and idx >= :from and idx < :to
+              and status = 'pending' order by idx""")
+        .param("batch", chunk.batchId()).param("from", chunk.from()).param("to", chunk.to())
+        .query((rs, n) -> new Item(rs.getInt("idx"), read(rs.getString("input"))))
+        .list();
+    int skipped = chunk.to() - chunk.from() - items.size();
+    int completed = 0;
+    int failed = 0;
+    String retry = null;
+    int retries = 0;
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, chunk.concurrency()), Thread.ofVirtual()
+        .name("batch-item-", 0).factory());
+    try {
+      CompletionService<Ran> done = new ExecutorCompletionService<>(pool);
+      for (Item item : items) done.submit(() -> runItem(chunk, operation, item, lastAttempt));
+      int left = items.size();
+      while (left > 0) {
+        Future<Ran> next = done.poll(1, TimeUnit.SECONDS);
+        // A cancelled batch or a lost chunk hears it here, between items.
+        context.heartbeat(completed + failed);
+        if (next == null) continue;
+        left--;
+        Ran ran = next.get();
+        if (ran.retryMessage() != null) {
+          retries++;
+          retry = ran.retryMessage();
+        } else if (ran.failed()) {
+          failed++;
+        } else {
+          completed++;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    if (retries > 0) {
+      throw ApplicationFailure.newFailure(retries + " item(s) to retry; last: " + retry, ITEMS_TO_RETRY);
+    }
+    return new ChunkReport(completed, failed, skipped);
+  }
+
+  private Ran runItem(ChunkSpec chunk, Operation operation, Item item, boolean lastAttempt) {
+    CompletionCall call = new CompletionCall(chunk.batchId() + "/" + item.idx(), chunk.orgCode(),
+        operation.operation(), operation.options(), item.input(), operation.provider(), operation.model());
+    CompletionResult result;
+    try {
+      result = runner.run(call);
+    } catch (ApplicationFailure f) {
+      boolean final_ = f.isNonRetryable() || LlmFailures.NON_RETRYABLE.contains(f.getType());
+      if (!final_ && !lastAttempt) return new Ran(false, false, f.getOriginalMessage());
+      return recordFailure(chunk.batchId(), item.idx(), CompletionFailures.code(f.getType()), f.getOriginalMessage());
+    } catch (RuntimeException e) {
+      if (!lastAttempt) return new Ran(false, false, String.valueOf(e.getMessage()));
+      return recordFailure(chunk.batchId(), item.idx(), "failed", String.valueOf(e.getMessage()));
+    }
+    boolean ok = result.ok();
+    update(chunk.batchId(), item.idx(), null, ok ? "completed" : "failed", ok ? result.output() : null,
+        result.error(), result.message(), result.usage(), result.costUsd(), result.durationMs());
+    return new Ran(true, !ok, null);
+  }
+
+  private Ran recordFailure(String batchId, int idx, String error, String message) {
+    update(batchId, idx, null, "failed", null, error, message, Usage.ZERO, 0, null);
+    return new Ran(true, true, null);
+  }
+
+  private int update(String batchId, int idx, String runId, String status, Object output, String error,
+      String message, Usage usage, double cost, Long durationMs) {
+    Usage used = usage == null ? Usage.ZERO : usage;
+    return jdbc.sql("""
+            update batch_items set status = :status, output = cast(:output as jsonb), error = :error,
+              message = :message, run_id = coalesce(:run, run_id), prompt_tokens = :prompt,
+              completion_tokens = :completion, cost_usd = :cost, duration_ms = :duration,
+              finished_at = clock_timestamp()
+            where batch_id = :batch and idx = :idx and status = 'pending'""")
+        .param("status", status).param("output", output == null ? null : write(output)).param("error", error)
+        .param("message", message).param("run", runId).param("prompt", used.promptTokens())
+        .param("completion", used.completionTokens()).param("cost", cost).param("duration", durationMs)
+        .param("batch", batchId).param("idx", idx)
+        .update();
+  }
+
+  @Override
+  public void start(String batchId) {
+    jdbc.sql("update batches set status = 'running', started_at = coalesce(started_at, now()) where id = :id"
+            + " and status = 'queued'")
+        .param("id", batchId).update();
+  }
+
+  @Override
+  public List<Integer> pending(String batchId, int from, int to) {
+    return jdbc.sql("""
+            select idx from batch_items where batch_id = :batch and idx >= :from and idx < :to and status = 'pending'
+            order by idx""")
+        .param("batch", batchId).param("from", from).param("to", to).query(Integer.class).list();
+  }
+
+  @Override
+  public int failPending(String batchId, int from, int to, String error, String message) {
+    return jdbc.sql("""
+            update batch_items set status = 'failed', error = :error, message = :message,
+              finished_at = clock_timestamp()
+            where batch_id = :batch and idx >= :from and idx < :to and status = 'pending'""")
+        .param("error", error).param("message", message).param("batch", batchId).param("from", from)
+        .param("to", to).update();
+  }
+
+  private record FlowBatch(String orgId, String orgCode, String projectId, String flowId, String slug,
+      String releaseId, String version, String historyId, String definition) {}
+
+  @Override
+  public RunRequest prepareItemRun(String batchId, int idx, String runId) {
+    return tx.execute(status -> {
+      Optional<Object> input = jdbc.sql("""
+              select input from batch_items where batch_id = :batch and idx = :idx and status = 'pending'""")
+          .param("batch", batchId).param("idx", idx).query((rs, n) -> read(rs.getString("input"))).optional();
+      if (input.isEmpty()) return null;
+      FlowBatch batch = jdbc.sql("""
+              select b.org_id, o.org_code, b.project_id, b.flow_id, b.flow_slug, b.release_id, b.version,
+                b.flow_history_id, b.definition
+              from batches b join organizations o on o.id = b.org_id where b.id = :id""")
+          .param("id", batchId)
+          .query((rs, n) -> new FlowBatch(rs.getString("org_id"), rs.getString("org_code"),
+              rs.getString("project_id"), rs.getString("flow_id"), rs.getString("flow_slug"),
+              rs.getString("release_id"), rs.getString("version"), rs.getString("flow_history_id"),
+              rs.getString("definition")))
+          .single();
+      FlowDefinition flow = parseFlow(batch.definition());
+      Optional<String> recorded = jdbc.sql("select input from runs where id = :id").param("id", runId)
+          .query(String.class).optional();
+      if (recorded.isPresent()) {
+        return new RunRequest(runId, batch.orgCode(), batch.slug(), batch.version(), flow, readMap(recorded.get()));
+      }
+      Map<String, Object> runInput;
+      try {
+        runInput = InputSchema.of(flow).validate(input.get() instanceof Map<?, ?> ? asMap(input.get()) : null);
+      } catch (InvalidFlowException e) {
+        update(batchId, idx, null, "failed", null, BatchFailures.INVALID_INPUT, "the item does not match the input"
+            + " schema of flow '" + batch.slug() + "': " + e.errors().stream().map(JdbcBatchActivities::describe)
+            .collect(Collectors.joining("; ")), Usage.ZERO, 0, null);
+        return null;
+      }
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      metadata.put("batch_id", batchId);
+      metadata.put("batch_item", idx);
+      jdbc.sql("""
+              insert into runs (id, org_id, project_id, flow_id, flow_slug, release_id, version, flow_history_id,
+                channel, status, input, metadata, workflow_id, started_at)
+              values (:id, :org, :project, :flow, :slug, :release, :version, :history, 'batch', 'running',
+                cast(:input as json), cast(:metadata as json), :workflow, clock_timestamp())
+              on conflict (id) do nothing""")
+          .param("id", runId).param("org", batch.orgId()).param("project", batch.projectId())
+          .param("flow", batch.flowId()).param("slug", batch.slug()).param("release", batch.releaseId())
+          .param("version", batch.version()).param("history", batch.historyId())
+          .param("input", write(runInput)).param("metadata", write(metadata))
+          .param("workflow", FlowRunWorkflow.workflowId(batch.orgCode(), batch.slug(), runId))
+          .update();
+      jdbc.sql("update batch_items set run_id = :run where batch_id = :batch and idx = :idx")
+          .param("run", runId).param("batch", batchId).param("idx", idx).update();
+      return new RunRequest(runId, batch.orgCode(), batch.slug(), batch.version(), flow, runInput);
+    });
+  }
+
+  @Override
+  public void record(ItemOutcome outcome) {
+    update(outcome.batchId(), outcome.idx(), outcome.runId(), outcome.status(), outcome.output(), outcome.error(),
+        outcome.message(), outcome.usage(), outcome.costUsd(), null);
+  }
+
+  @Override
+  public void finish(String batchId, String status, String message) {
+    tx.executeWithoutResult(s -> {
+      if ("cancelled".equals(status)) {
+        jdbc.sql("update batch_items set status = 'cancelled' where batch_id = :batch and status = 'pending'")
+            .param("batch", batchId).update();
+      }
+      jdbc.sql("""
+              update batches set status = :status, error_message = :message, finished_at = coalesce(finished_at, now())
+              where id = :id and status in ('queued', 'running')""")
+          .param("status", status).param("message", message).param("id", batchId).update();
+    });
+  }
+
+  private static String describe(FieldError e) {
+    return (e.node() == null ? "" : e.node() + ".") + e.field() + " " + e.message();
+  }
+
+  private static FlowDefinition parseFlow(String json) {
+    try {
+      return JSON.readValue(json, FlowDefinition.class);
+    } catch (JsonProcessingException e) {
+      throw ApplicationFailure.newNonRetryableFailure("the batch's flow cannot be read: " + e.getOriginalMessage(),
+          "BatchFlowUnreadable");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(Object value) {
+    return (Map<String, Object>) value;
+  }
+
+  private static Object read(String json) {
+    try {
+      return json == null ? null : JSON.readValue(json, Object.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, Object> readMap(String json) {
+    Object value = read(json);
+    return value instanceof Map<?, ?> ? asMap(value) : Map.of();
+  }
+
+  private static String write(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}

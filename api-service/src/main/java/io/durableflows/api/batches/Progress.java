@@ -1,0 +1,8 @@
+package io.durableflows.api.batches;
+
+/** Item counts of a batch, from {@code batch_items}, and what its finished items cost. */
+record Progress(int completed, int failed, int cancelled, long promptTokens, long completionTokens, double costUsd) {
+  int done() {
+    return completed + failed;
+  }
+}
