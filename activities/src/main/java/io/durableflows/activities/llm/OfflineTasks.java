@@ -11,10 +11,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * What the offline model answers to the platform's own summarising and titling calls (recognised by their
- * instruction, {@link MemoryPrompts}): a condensed transcript and a title from the first user message, so
- * compaction and title generation give sensible results without a provider; and the completion operations'
- * instructions ({@link OfflineCompletions}).
+ * What the offline model answers to the platform's own summarising, titling and judging calls (recognised by their
+ * instruction, {@link MemoryPrompts}, {@code JudgePrompts}): a condensed transcript, a title from the first user
+ * message and a word-overlap verdict ({@link OfflineJudge}), so compaction, title generation and LLM-judge
+ * evaluations give sensible results without a provider; and the completion operations' instructions
+ * ({@link OfflineCompletions}).
  */
 final class OfflineTasks {
   private static final int TITLE_WORDS = 6;
@@ -32,7 +33,7 @@ final class OfflineTasks {
     }
     if (MemoryPrompts.TITLE_INSTRUCTION.equals(instruction)) return Optional.of(title(transcript));
     if (MemoryPrompts.SUMMARY_INSTRUCTION.equals(instruction)) return Optional.of(summary(transcript));
-    return OfflineCompletions.answer(instruction, transcript);
+    return OfflineCompletions.answer(instruction, transcript).or(() -> OfflineJudge.answer(instruction, transcript));
   }
 
   /** The first words of the first user line, capitalised, without trailing punctuation. */

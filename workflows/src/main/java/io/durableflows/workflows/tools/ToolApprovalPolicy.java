@@ -1,5 +1,6 @@
 package io.durableflows.workflows.tools;
 
+import io.durableflows.workflows.flow.BudgetedRegex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -165,39 +166,9 @@ public record ToolApprovalPolicy(String mode, List<Rule> rules, boolean matchAll
    */
   private static boolean matches(Pattern pattern, String text) {
     try {
-      return pattern.matcher(new BudgetedChars(text, new int[] {REGEX_BUDGET})).find();
-    } catch (BudgetedChars.Exhausted e) {
+      return BudgetedRegex.find(pattern, text, REGEX_BUDGET);
+    } catch (BudgetedRegex.Exhausted e) {
       return true;
-    }
-  }
-
-  /** A string that counts the characters a matcher reads and stops it when the budget is spent. */
-  private record BudgetedChars(String text, int[] budget) implements CharSequence {
-    static final class Exhausted extends RuntimeException {
-      Exhausted() {
-        super(null, null, false, false);
-      }
-    }
-
-    @Override
-    public char charAt(int index) {
-      if (--budget[0] < 0) throw new Exhausted();
-      return text.charAt(index);
-    }
-
-    @Override
-    public int length() {
-      return text.length();
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return new BudgetedChars(text.substring(start, end), budget);
-    }
-
-    @Override
-    public String toString() {
-      return text;
     }
   }
 
