@@ -4,6 +4,8 @@ import io.durableflows.activities.batches.JdbcBatchActivities;
 import io.durableflows.activities.completions.CompletionActivitiesImpl;
 import io.durableflows.activities.completions.CompletionRunner;
 import io.durableflows.activities.context.JdbcContextActivities;
+import io.durableflows.activities.evals.EvalActivitiesImpl;
+import io.durableflows.activities.evals.EvalJobActivities;
 import io.durableflows.activities.journal.CallJournal;
 import io.durableflows.activities.journal.JdbcCallJournal;
 import io.durableflows.activities.llm.LlmActivitiesImpl;
@@ -14,6 +16,7 @@ import io.durableflows.activities.llm.StreamSettings;
 import io.durableflows.activities.llm.WorkflowDeltaSink;
 import io.durableflows.activities.secrets.JdbcSecrets;
 import io.durableflows.activities.secrets.SecretsCipher;
+import io.durableflows.activities.store.JdbcEvalStoreActivities;
 import io.durableflows.activities.store.JdbcRunStoreActivities;
 import io.durableflows.activities.tools.BuiltInToolActivities;
 import io.durableflows.activities.tools.http.AddressGuard;
@@ -128,6 +131,13 @@ public class WorkersConfiguration {
   @Bean
   JdbcRunStoreActivities runStoreActivities(DataSource dataSource) {
     return new JdbcRunStoreActivities(dataSource);
+  }
+
+  /** Evaluations (judges call models as summaries do) and the eval job's rows, for the eval job workflow. */
+  @Bean
+  EvalJobActivities evalActivities(DataSource dataSource, ModelProviders providers) {
+    return new EvalJobActivities(new EvalActivitiesImpl(new ModelChats(providers)),
+        new JdbcEvalStoreActivities(dataSource));
   }
 
   @Bean

@@ -1,7 +1,5 @@
 package io.durableflows.activities.evals;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableflows.activities.llm.ModelChats;
 import io.durableflows.workflows.evals.EvalActivities;
 import io.durableflows.workflows.evals.EvalCall;
@@ -36,7 +34,6 @@ public class EvalActivitiesImpl implements EvalActivities {
   static final int JUDGE_TEXT_LIMIT = 20_000;
   /** A verdict is one short JSON object. */
   static final int JUDGE_MAX_TOKENS = 300;
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:\\.\\d+)?(?:[eE][-+]?\\d+)?");
   private static final Pattern SCORE = Pattern.compile("\"?score\"?\\s*[:=]?\\s*\"?(-?\\d+(?:\\.\\d+)?)",
       Pattern.CASE_INSENSITIVE);
@@ -73,8 +70,8 @@ public class EvalActivitiesImpl implements EvalActivities {
   }
 
   private Verdict exact(EvalCall call) {
-    String expected = text(expected(call, true));
-    String actual = text(value(call));
+    String expected = EvalValues.text(expected(call, true));
+    String actual = EvalValues.text(value(call));
     boolean same = caseSensitive(call, true) ? actual.strip().equals(expected.strip())
         : actual.strip().equalsIgnoreCase(expected.strip());
     return Verdict.of(same, same ? "the output equals the expected value"
@@ -85,12 +82,12 @@ public class EvalActivitiesImpl implements EvalActivities {
     Object expected = expected(call, true);
     List<String> wanted = new ArrayList<>();
     if (expected instanceof List<?> list) {
-      list.forEach(item -> wanted.add(text(item)));
+      list.forEach(item -> wanted.add(EvalValues.text(item)));
     } else {
-      wanted.add(text(expected));
+      wanted.add(EvalValues.text(expected));
     }
     boolean sensitive = caseSensitive(call, false);
-    String actual = text(value(call));
+    String actual = EvalValues.text(value(call));
     String haystack = sensitive ? actual : actual.toLowerCase(Locale.ROOT);
     List<String> missing = wanted.stream()
         .filter(w -> !haystack.contains(sensitive ? w : w.toLowerCase(Locale.ROOT))).toList();
@@ -103,7 +100,7 @@ public class EvalActivitiesImpl implements EvalActivities {
     String pattern = (String) call.evaluator().config().get("pattern");
     Pattern compiled = Pattern.compile(pattern, caseSensitive(call, true) ? 0 : Pattern.CASE_INSENSITIVE);
     try {
-      boolean found = BudgetedRegex.find(compiled, text(value(call)), REGEX_BUDGET);
+      boolean found = BudgetedRegex.find(compiled, EvalValues.text(value(call)), REGEX_BUDGET);
       return Verdict.of(found, found ? "the output matches /" + pattern + "/"
           : "the output does not match /" + pattern + "/");
     } catch (BudgetedRegex.Exhausted e) {
@@ -115,7 +112,7 @@ public class EvalActivitiesImpl implements EvalActivities {
   private Verdict jsonSchema(EvalCall call) {
     Object value = value(call);
     if (value instanceof String s) {
-      value = parseJson(s);
+      value = EvalValues.parseJson(s);
       if (value == null) return Verdict.of(false, "the output is not JSON");
     }
     List<String> violations = JsonSchemas.violations(call.evaluator().config().get("schema"), value);
@@ -127,7 +124,8 @@ public class EvalActivitiesImpl implements EvalActivities {
     Map<String, Object> config = call.evaluator().config();
     Double expected = number(expected(call, true));
     if (expected == null) {
-      throw invalid(call.evaluator(), "the expected value " + quote(text(expected(call, true))) + " is not a number");
+      throw invalid(call.evaluator(), "the expected value " + quote(EvalValues.text(expected(call, true)))
+          + " is not a number");
     }
     Double actual = number(value(call));
     if (actual == null) return Verdict.of(false, "the output holds no number");
@@ -145,8 +143,8 @@ public class EvalActivitiesImpl implements EvalActivities {
     EvaluatorConfigs.JudgeScale scale = EvaluatorConfigs.JudgeScale.of(config);
     String rubric = Templates.render((String) config.get("rubric"), context(call));
     Object expected = expected(call, false);
-    String message = JudgePrompts.message(rubric, scale.min(), scale.max(), limit(text(call.input())),
-        expected == null ? null : limit(text(expected)), limit(text(value(call))));
+    String message = JudgePrompts.message(rubric, scale.min(), scale.max(), limit(EvalValues.text(call.input())),
+        expected == null ? null : limit(EvalValues.text(expected)), limit(EvalValues.text(value(call))));
     ModelChats.Answer answer = chats.chat((String) config.get("provider"), (String) config.get("model"),
         List.of(ChatMessage.system(JudgePrompts.INSTRUCTION), ChatMessage.user(message)), JUDGE_MAX_TOKENS);
     Map<String, Object> verdict = judgeVerdict(answer.text());
@@ -171,7 +169,7 @@ public class EvalActivitiesImpl implements EvalActivities {
     int start = reply.indexOf('{');
     int end = reply.lastIndexOf('}');
     if (start < 0 || end <= start) return null;
-    Object parsed = parseJson(reply.substring(start, end + 1));
+    Object parsed = EvalValues.parseJson(reply.substring(start, end + 1));
     return parsed instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
   }
 
@@ -190,46 +188,13 @@ public class EvalActivitiesImpl implements EvalActivities {
     throw invalid(call.evaluator(), "no expected value: pass flowEvalExternalInput.expected or set config.expected");
   }
 
-  /** The evaluated value: the output, the value at config {@code path}, or a ChatCompletion's message content. */
   private static Object value(EvalCall call) {
-    Object output = call.output();
-    Object path = call.evaluator().config().get("path");
-    if (path instanceof String p && !p.isBlank()) {
-      Object current = output instanceof String s && parseJson(s) instanceof Map<?, ?> m ? m : output;
-      for (String key : p.split("\\.")) {
-        if (current instanceof Map<?, ?> map) {
-          current = map.get(key);
-        } else if (current instanceof List<?> list && key.matches("\\d+") && Integer.parseInt(key) < list.size()) {
-          current = list.get(Integer.parseInt(key));
-        } else {
-          current = null;
-        }
-      }
-      return current;
-    }
-    if (output instanceof Map<?, ?> map && "chat.completion".equals(map.get("object"))
-        && map.get("choices") instanceof List<?> choices && !choices.isEmpty()
-        && choices.get(0) instanceof Map<?, ?> choice && choice.get("message") instanceof Map<?, ?> message) {
-      return message.get("content");
-    }
-    return output;
+    return EvalValues.evaluated(call.output(), call.evaluator().config().get("path"));
   }
 
   private static boolean caseSensitive(EvalCall call, boolean byDefault) {
     Object v = call.evaluator().config().get("case_sensitive");
     return v instanceof Boolean b ? b : byDefault;
-  }
-
-  static String text(Object value) {
-    if (value == null) return "";
-    if (value instanceof String s) return s;
-    if (value instanceof Number n) return JudgePrompts.number(n.doubleValue());
-    if (value instanceof Boolean) return String.valueOf(value);
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (Exception e) {
-      return String.valueOf(value);
-    }
   }
 
   private static Double number(Object value) {
@@ -240,17 +205,6 @@ public class EvalActivitiesImpl implements EvalActivities {
     } catch (NumberFormatException e) {
       Matcher m = NUMBER.matcher(s);
       return m.find() ? Double.parseDouble(m.group()) : null;
-    }
-  }
-
-  private static Object parseJson(String text) {
-    String t = text.strip();
-    if (t.startsWith("```")) t = t.replaceFirst("^```[a-zA-Z]*\\s*", "").replaceFirst("\\s*```$", "");
-    try {
-      JsonNode node = JSON.readTree(t);
-      return node == null || node.isMissingNode() ? null : JSON.treeToValue(node, Object.class);
-    } catch (Exception e) {
-      return null;
     }
   }
 

@@ -2,6 +2,8 @@ package io.durableflows.api.compat.flowrequest;
 
 import io.durableflows.api.auth.Caller;
 import io.durableflows.api.errors.ApiException;
+import io.durableflows.api.evals.EvalJobs;
+import io.durableflows.api.evals.EvalJobs.EvalPlan;
 import io.durableflows.api.flows.FlowRecord;
 import io.durableflows.api.flows.FlowService;
 import io.durableflows.api.projects.Project;
@@ -11,7 +13,9 @@ import io.durableflows.api.runs.RunRecord;
 import io.durableflows.api.runs.RunResponses;
 import io.durableflows.api.runs.RunService;
 import io.durableflows.api.runs.RunService.CompletedRun;
+import io.durableflows.api.runs.RunService.PreparedRun;
 import io.durableflows.api.runs.RunService.RunCommand;
+import io.durableflows.api.runs.RunService.StartedRun;
 import io.durableflows.api.streams.EventStreams;
 import io.durableflows.api.streams.EventStreams.OnDisconnect;
 import io.durableflows.api.streams.NativeEventFormat;
@@ -26,7 +30,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
@@ -39,20 +42,21 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class FlowRequestController {
   private static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'");
-  private static final Set<String> RUN_MODES = Set.of("async", "block", "skip");
   private final RunService runs;
   private final FlowService flows;
   private final ProjectService projects;
   private final Json json;
   private final EventStreams streams;
+  private final EvalJobs evals;
 
   FlowRequestController(RunService runs, FlowService flows, ProjectService projects, Json json,
-      EventStreams streams) {
+      EventStreams streams, EvalJobs evals) {
     this.runs = runs;
     this.flows = flows;
     this.projects = projects;
     this.json = json;
     this.streams = streams;
+    this.evals = evals;
   }
 
   @PostMapping("/api/v1/accounts/{accountId}/projects/{projectId}/flows/{flowId}/run")
@@ -65,6 +69,8 @@ class FlowRequestController {
         .filter(f -> f.projectId().equals(project.id()))
         .orElseThrow(() -> ApiException.notFound("flow '" + flowId + "' in project '" + projectId + "'"));
     Options options = Options.parse(request);
+    // Before anything starts: bad evaluation options are a 400 with no run.
+    EvalPlan plan = evals.plan(caller.orgId(), flow, options.evalOptions(), "options.evalOptions");
     @SuppressWarnings("unchecked")
     Map<String, Object> body = (Map<String, Object>) request.get("body");
     String sessionId = options.sessionId() == null ? UUID.randomUUID().toString() : options.sessionId();
@@ -78,6 +84,7 @@ class FlowRequestController {
       extra.put("id", started.id());
       extra.put("flow_id", flow.id());
       extra.put("flow_session_id", started.flowSessionId());
+      extra.put("eval_job_id", evalAfter(caller, plan, started.id(), started.workflowId(), flow));
       return RunResponses.accepted(started, extra);
     }
     if (options.stream().equals("http")) {
@@ -86,22 +93,70 @@ class FlowRequestController {
           idempotency);
       HttpHeaders headers = EventStreams.headers();
       headers.set("X-Flow-Session-Id", sessionId);
+      String evalJobId = evalAfter(caller, plan, run.runId(), run.workflowId(), flow);
+      if (evalJobId != null) headers.set("X-Eval-Job-Id", evalJobId);
       streams.stream(response, run, new NativeEventFormat(json), headers, options.onDisconnect());
       return null;
     }
-    CompletedRun run = runs.runAndWait(caller, command, idempotency);
-    return ResponseEntity.ok(response(runs.record(caller, run), run.result(), flow, project, body, options, accountId));
+    PreparedRun prepared = runs.prepare(caller, flows.resolve(caller.orgId(), flow.id(), options.version()), command);
+    StartedRun started = runs.launch(caller, prepared, idempotency);
+    String evalJobId = recordEvalJob(caller, plan, started, flow);
+    CompletedRun run;
+    try {
+      run = runs.await(started);
+    } catch (RuntimeException e) {
+      // Not completed (yet): the job starts if the run completes, and fails if it does not.
+      if (evalJobId != null) evals.startWhenDone(caller.orgCode(), evalJobId, started.workflowId());
+      throw e;
+    }
+    Map<String, Object> evaluation = null;
+    if (evalJobId != null) {
+      evals.start(caller, evalJobId, plan, run.runId(), flow.slug(), prepared.input(), run.result().output());
+      if (plan.mode() == EvalJobs.Mode.BLOCK) evaluation = evals.awaitView(caller, evalJobId);
+    }
+    Map<String, Object> out = response(runs.record(caller, run), run.result(), flow, project, body, options, accountId);
+    out.put("eval_job_id", evalJobId);
+    if (evaluation != null) {
+      out.put("eval_status", evaluation.get("status"));
+      out.put("evaluations", evaluation.get("results"));
+      out.put("eval_summary", evaluation.get("summary"));
+    }
+    return ResponseEntity.ok(out);
+  }
+
+  /**
+   * The run's eval job, recorded now that the run has started; a retry with the same Idempotency-Key finds the job
+   * the first request recorded. Null when the request runs no evaluations.
+   */
+  private String recordEvalJob(Caller caller, EvalPlan plan, StartedRun started, FlowRecord flow) {
+    if (!plan.runs()) return null;
+    if (started.replayed()) {
+      var earlier = evals.latestOf(caller, started.runId());
+      if (earlier.isPresent()) return earlier.get();
+    }
+    return evals.record(caller, plan, started.runId(), flow.slug());
+  }
+
+  /** For runs the response does not wait for (background, streamed): the job starts when the run completes. */
+  private String evalAfter(Caller caller, EvalPlan plan, String runId, String runWorkflowId, FlowRecord flow) {
+    if (!plan.runs()) return null;
+    String jobId = evals.latestOf(caller, runId).orElse(null);
+    if (jobId == null) {
+      jobId = evals.record(caller, plan, runId, flow.slug());
+      evals.startWhenDone(caller.orgCode(), jobId, runWorkflowId);
+    }
+    return jobId;
   }
 
   record Options(String sessionId, String version, String stream, Map<String, Object> override,
-      OnDisconnect onDisconnect) {
+      OnDisconnect onDisconnect, Object evalOptions) {
     @SuppressWarnings("unchecked")
     static Options parse(Map<String, Object> request) {
       if (!(request.get("body") instanceof Map)) {
         throw ApiException.badRequest("invalid_request", "body is required: the flow's input object");
       }
       Object raw = request.get("options");
-      if (raw == null) return new Options(null, null, "none", Map.of(), OnDisconnect.CONTINUE);
+      if (raw == null) return new Options(null, null, "none", Map.of(), OnDisconnect.CONTINUE, null);
       if (!(raw instanceof Map<?, ?> o)) throw ApiException.badRequest("invalid_request", "options must be an object");
       String session = optionalString(o, "flow_session_id");
       String version = optionalString(o, "version");
@@ -114,24 +169,8 @@ class FlowRequestController {
       if (override != null && !(override instanceof Map)) {
         throw ApiException.badRequest("invalid_request", "options.override must be an object");
       }
-      validateEvalOptions(o.get("evalOptions"));
       return new Options(session, version, stream, override == null ? Map.of() : (Map<String, Object>) override,
-          OnDisconnect.parse(o.get("on_disconnect"), "options.on_disconnect"));
-    }
-
-    private static void validateEvalOptions(Object raw) {
-      if (raw == null) return;
-      if (!(raw instanceof Map<?, ?> eval)) {
-        throw ApiException.badRequest("invalid_request", "options.evalOptions must be an object");
-      }
-      Object mode = eval.get("runMode");
-      if (mode != null && !(mode instanceof String m && RUN_MODES.contains(m))) {
-        throw ApiException.badRequest("invalid_request", "options.evalOptions.runMode must be async, block or skip");
-      }
-      if (eval.get("runs") instanceof List<?> list && !list.isEmpty()) {
-        throw ApiException.badRequest("evaluations_unavailable",
-            "options.evalOptions.runs names evaluations, but this platform has no evaluators configured yet");
-      }
+          OnDisconnect.parse(o.get("on_disconnect"), "options.on_disconnect"), o.get("evalOptions"));
     }
 
     private static String optionalString(Map<?, ?> o, String key) {
@@ -178,6 +217,7 @@ class FlowRequestController {
     out.put("version", r.version());
     out.put("response", "raw".equals(result.shape()) ? Map.of("text", result.text()) : result.output());
     out.put("aiMessage", aiMessage);
+    // Set by the caller when the request runs evaluations (kept here for 001's field order).
     out.put("eval_job_id", null);
     out.put("endTime", end);
     out.put("duration", r.durationMs() == null ? 0 : r.durationMs());
