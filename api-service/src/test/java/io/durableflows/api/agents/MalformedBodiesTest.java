@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every route with a body that agents, tools, sub-agents, conversations, memory, secrets, skills, blocks,
- * completions, direct model calls and batches added:
+ * completions, direct model calls, batches and evaluations added:
  * a body that is not JSON is a 400 {@code invalid_json}, and nothing changes (no release, no run).
  */
 class MalformedBodiesTest extends AgentApiTest {
@@ -54,7 +54,10 @@ class MalformedBodiesTest extends AgentApiTest {
         Arguments.of("POST", "/api/v1/llm/chat"),
         Arguments.of("POST", "/api/v1/llm/autocomplete"),
         Arguments.of("POST", "/api/v1/llm/recommend"),
-        Arguments.of("POST", "/api/v1/batches"));
+        Arguments.of("POST", "/api/v1/batches"),
+        Arguments.of("POST", "/api/v1/flows/helper/evaluators"),
+        Arguments.of("PUT", "/api/v1/flows/helper/evaluators/evl_1"),
+        Arguments.of("POST", "/api/v1/runs/run_1/evaluations"));
   }
 
   private Http.Response send(String method, String path, String token) {
@@ -85,5 +88,7 @@ class MalformedBodiesTest extends AgentApiTest {
     assertThat(http.get("/api/v1/memory/blocks", org.token()).json().path("data").size()).as("no memory block")
         .isZero();
     assertThat(http.get("/api/v1/batches", org.token()).json().path("data").size()).as("no batch").isZero();
+    assertThat(http.get("/api/v1/flows/helper/evaluators", org.token()).json().path("data").size())
+        .as("no evaluator").isZero();
   }
 }
