@@ -33,7 +33,8 @@ final class OfflineTasks {
     }
     if (MemoryPrompts.TITLE_INSTRUCTION.equals(instruction)) return Optional.of(title(transcript));
     if (MemoryPrompts.SUMMARY_INSTRUCTION.equals(instruction)) return Optional.of(summary(transcript));
-    return OfflineCompletions.answer(instruction, transcript).or(() -> OfflineJudge.answer(instruction, transcript));
+    Optional<String> completion = OfflineCompletions.answer(instruction, transcript);
+    return completion.isPresent() ? completion : OfflineJudge.answer(instruction, transcript);
   }
 
   /** The first words of the first user line, capitalised, without trailing punctuation. */
