@@ -6,6 +6,7 @@ import io.durableflows.activities.completions.CompletionRunner;
 import io.durableflows.activities.context.JdbcContextActivities;
 import io.durableflows.activities.evals.EvalActivitiesImpl;
 import io.durableflows.activities.evals.EvalJobActivities;
+import io.durableflows.activities.experiments.JdbcExperimentActivities;
 import io.durableflows.activities.journal.CallJournal;
 import io.durableflows.activities.journal.JdbcCallJournal;
 import io.durableflows.activities.llm.LlmActivitiesImpl;
@@ -143,5 +144,10 @@ public class WorkersConfiguration {
   @Bean
   JdbcContextActivities contextActivities(DataSource dataSource) {
     return new JdbcContextActivities(dataSource);
+  }
+
+  @Bean
+  JdbcExperimentActivities experimentActivities(DataSource dataSource) {
+    return new JdbcExperimentActivities(dataSource);
   }
 }

@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
 
 /** The evaluators of a flow: stored per flow, checked per kind before anything is written. */
 @Component
-class Evaluators {
+public class Evaluators {
   static final String ID_KIND = "evl";
   private static final int MAX_NAME = 100;
   private static final Set<String> FIELDS = Set.of("name", "kind", "config", "autoRun", "auto_run");
@@ -92,6 +92,11 @@ class Evaluators {
     int deleted = jdbc.sql("delete from evaluators where id = :id and org_id = :org and flow_id = :flow")
         .param("id", id).param("org", orgId).param("flow", flow.id()).update();
     if (deleted == 0) throw notFound(id, flow);
+  }
+
+  /** The flow's evaluators as workflows take them, oldest first (experiments pick theirs from these). */
+  public List<EvaluatorSpec> specs(String orgId, FlowRecord flow) {
+    return list(orgId, flow).stream().map(Evaluator::spec).toList();
   }
 
   List<Evaluator> list(String orgId, FlowRecord flow) {

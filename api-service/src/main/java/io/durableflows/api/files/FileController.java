@@ -4,8 +4,6 @@ import io.durableflows.api.auth.Caller;
 import io.durableflows.api.errors.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -17,8 +15,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.multipart.MultipartFile;
-import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 /**
  * Reference 002's files: CSV, JSON (an array of objects) or JSON Lines, up to 100 MB, as a multipart {@code file}
@@ -29,9 +25,11 @@ import org.springframework.web.multipart.MultipartHttpServletRequest;
 @RequestMapping("/api/v1/files")
 class FileController {
   private final FileRows files;
+  private final FileUploads uploads;
 
-  FileController(FileRows files) {
+  FileController(FileRows files, FileUploads uploads) {
     this.files = files;
+    this.uploads = uploads;
   }
 
   @PostMapping
@@ -43,32 +41,8 @@ class FileController {
     if (!FileRows.PURPOSES.contains(usedPurpose)) {
       throw ApiException.badRequest("invalid_request", "purpose must be one of " + FileRows.PURPOSES);
     }
-    FileRecord stored;
-    if (request instanceof MultipartHttpServletRequest multipart) {
-      MultipartFile file = multipart.getFile("file");
-      if (file == null) throw ApiException.badRequest("invalid_request", "the multipart body needs a 'file' part");
-      if (file.getSize() > files.maxBytes()) throw files.tooLarge();
-      String name = file.getOriginalFilename() == null || file.getOriginalFilename().isBlank()
-          ? "upload" : file.getOriginalFilename();
-      FileFormat format = FileFormat.ofContentType(file.getContentType())
-          .or(() -> FileFormat.ofFilename(name))
-          .orElseThrow(() -> unsupported(file.getContentType()));
-      try (InputStream in = file.getInputStream()) {
-        stored = files.store(caller.orgId(), name, format, usedPurpose, in);
-      }
-    } else {
-      FileFormat format = FileFormat.ofContentType(request.getContentType())
-          .orElseThrow(() -> unsupported(request.getContentType()));
-      String name = filename == null || filename.isBlank() ? "upload." + format.wire() : filename;
-      try (InputStream in = request.getInputStream()) {
-        if (request.getContentLengthLong() > files.maxBytes()) throw drained(in, files.tooLarge());
-        try {
-          stored = files.store(caller.orgId(), name, format, usedPurpose, in);
-        } catch (ApiException e) {
-          throw e.status() == HttpStatus.PAYLOAD_TOO_LARGE ? drained(in, e) : e;
-        }
-      }
-    }
+    FileRecord stored = uploads.read(request, filename,
+        (name, format, in) -> files.store(caller.orgId(), name, format, usedPurpose, in));
     return ResponseEntity.status(HttpStatus.CREATED).body(view(stored));
   }
 
@@ -90,22 +64,6 @@ class FileController {
     caller.require("runs:write");
     files.delete(caller.orgId(), id);
     return ResponseEntity.noContent().build();
-  }
-
-  /**
-   * Reads the rest of a refused body before answering: HTTP clients (the JDK's among them) report a broken pipe
-   * instead of the 413 when the server answers and closes while they are still sending.
-   */
-  private static ApiException drained(InputStream in, ApiException refusal) throws IOException {
-    in.transferTo(OutputStream.nullOutputStream());
-    return refusal;
-  }
-
-  private static ApiException unsupported(String contentType) {
-    return new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-        "unsupported file type" + (contentType == null ? "" : " '" + contentType + "'")
-            + ": send text/csv, application/json (an array of objects) or application/x-ndjson (JSON Lines),"
-            + " as the body or as a multipart 'file' part");
   }
 
   static Map<String, Object> view(FileRecord file) {

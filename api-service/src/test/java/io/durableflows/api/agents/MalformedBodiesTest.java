@@ -11,8 +11,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every route with a body that agents, tools, sub-agents, conversations, memory, secrets, skills, blocks,
- * completions, direct model calls, batches and evaluations added:
- * a body that is not JSON is a 400 {@code invalid_json}, and nothing changes (no release, no run).
+ * completions, direct model calls, batches, evaluations and experiments added: a body that is not JSON is a
+ * 400 {@code invalid_json}, and nothing changes (no release, no run, no experiment).
  */
 class MalformedBodiesTest extends AgentApiTest {
   private static final String BROKEN = "{\"message\": \"hi\"";
@@ -57,7 +57,8 @@ class MalformedBodiesTest extends AgentApiTest {
         Arguments.of("POST", "/api/v1/batches"),
         Arguments.of("POST", "/api/v1/flows/helper/evaluators"),
         Arguments.of("PUT", "/api/v1/flows/helper/evaluators/evl_1"),
-        Arguments.of("POST", "/api/v1/runs/run_1/evaluations"));
+        Arguments.of("POST", "/api/v1/runs/run_1/evaluations"),
+        Arguments.of("POST", "/api/v1/experiments"));
   }
 
   private Http.Response send(String method, String path, String token) {
@@ -90,5 +91,7 @@ class MalformedBodiesTest extends AgentApiTest {
     assertThat(http.get("/api/v1/batches", org.token()).json().path("data").size()).as("no batch").isZero();
     assertThat(http.get("/api/v1/flows/helper/evaluators", org.token()).json().path("data").size())
         .as("no evaluator").isZero();
+    assertThat(http.get("/api/v1/experiments", org.token()).json().path("data").size()).as("no experiment")
+        .isZero();
   }
 }

@@ -1,6 +1,7 @@
 package io.durableflows.workflows.run;
 
 import io.durableflows.workflows.evals.EvalFailures;
+import io.durableflows.workflows.experiments.ExperimentFailures;
 import io.durableflows.workflows.llm.LlmFailures;
 import io.durableflows.workflows.tools.ToolFailures;
 import io.temporal.activity.ActivityOptions;
@@ -110,6 +111,16 @@ public final class ActivityPolicies {
           .build())
       .build();
 
+  /**
+   * An experiment's reads and writes: local like {@link #STORE} and retried until the database is back, except a
+   * row that cannot be prepared (its input does not fit the flow, its release is gone), which fails at once.
+   */
+  public static final LocalActivityOptions EXPERIMENT_STORE = LocalActivityOptions.newBuilder(STORE)
+      .setRetryOptions(RetryOptions.newBuilder(STORE.getRetryOptions())
+          .setDoNotRetry(ExperimentFailures.NON_RETRYABLE.toArray(String[]::new))
+          .build())
+      .build();
+
   private ActivityPolicies() {}
 
   /** How a model call's summary names its target: the provider (or the default one) and the model, if set. */
@@ -131,6 +142,10 @@ public final class ActivityPolicies {
 
   public static ActivityOptions batchChunk(String summary) {
     return ActivityOptions.newBuilder(BATCH_CHUNK).setSummary(summary).build();
+  }
+
+  public static LocalActivityOptions experimentStore(String summary) {
+    return LocalActivityOptions.newBuilder(EXPERIMENT_STORE).setSummary(summary).build();
   }
 
   public static LocalActivityOptions store(String summary) {
