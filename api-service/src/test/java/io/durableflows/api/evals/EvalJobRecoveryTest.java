@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Eval jobs that an API left unstarted, and runs the response does not wait for. */
+/** Eval jobs that an API left unstarted, runs the response does not wait for, and retried requests. */
 class EvalJobRecoveryTest extends EvalApiTest {
   @Autowired
   EvalJobSweeper sweeper;
@@ -73,5 +73,39 @@ class EvalJobRecoveryTest extends EvalApiTest {
     JsonNode job = finishedJob(org, r.json().path("eval_job_id").asText());
     assertThat(job.path("status").asText()).isEqualTo("completed");
     assertThat(job.path("results").get(0).path("passed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void streamedRun_namesItsJobInAHeader_andTheJobRunsOnceTheRunCompletes() throws Exception {
+    TestOrg org = newOrg();
+    createExample(org, "qa-raw");
+    String id = evaluator(org, "qa-raw", "offline", "contains", Map.of("expected", "offline answer"), false);
+
+    Http.Response r = http.post(flowRequestPath(org, "qa-raw"), org.token(), Map.of("body",
+        Map.of("question", "Hi"), "options", Map.of("stream", "http",
+            "evalOptions", Map.of("runs", List.of(select(id, null))))));
+
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    String jobId = r.header("X-Eval-Job-Id");
+    assertThat(jobId).startsWith("evj_");
+    assertThat(finishedJob(org, jobId).path("results").get(0).path("passed").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aRetryWithTheSameIdempotencyKey_getsTheSameJob() {
+    TestOrg org = newOrg();
+    createExample(org, "qa-raw");
+    String id = evaluator(org, "qa-raw", "offline", "contains", Map.of("expected", "offline answer"), false);
+    Map<String, Object> request = Map.of("body", Map.of("question", "Hi"),
+        "options", Map.of("evalOptions", block(select(id, null))));
+
+    JsonNode first = http.post(flowRequestPath(org, "qa-raw"), org.token(), request,
+        Map.of("Idempotency-Key", "eval-retry-1")).json();
+    JsonNode retry = http.post(flowRequestPath(org, "qa-raw"), org.token(), request,
+        Map.of("Idempotency-Key", "eval-retry-1")).json();
+
+    assertThat(retry.path("id").asText()).isEqualTo(first.path("id").asText());
+    assertThat(retry.path("eval_job_id").asText()).isEqualTo(first.path("eval_job_id").asText());
+    assertThat(retry.path("evaluations").get(0).path("passed").asBoolean()).isTrue();
   }
 }
