@@ -7,6 +7,7 @@ import io.durableflows.api.gateway.EvalJobGateway;
 import io.durableflows.api.gateway.RunFailedException;
 import io.durableflows.api.gateway.RunUnreachableException;
 import io.durableflows.api.gateway.TemporalGateway;
+import io.durableflows.api.runs.RunRecord;
 import io.durableflows.api.support.Ids;
 import io.durableflows.api.support.Json;
 import io.durableflows.workflows.evals.EvalJobRequest;
@@ -16,6 +17,7 @@ import io.durableflows.workflows.evals.EvaluatorKinds;
 import io.durableflows.workflows.evals.EvaluatorSpec;
 import io.durableflows.workflows.flow.FieldError;
 import io.durableflows.workflows.run.RunResult;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -216,17 +218,30 @@ public class EvalJobs {
       jobs.markFailed(jobId, "the evaluated run did not complete: " + e.getMessage());
       return;
     } catch (RuntimeException e) {
-      log.warn("eval job {}: stopped waiting for its run ({}); the start-up sweep takes it over", jobId, e.toString());
+      if (runIsGone(runWorkflowId)) {
+        jobs.markFailed(jobId, "the evaluated run's workflow no longer exists");
+      } else {
+        log.warn("eval job {}: stopped waiting for its run ({}); the start-up sweep takes it over", jobId,
+            e.toString());
+      }
       return;
     }
     RunResult completed = result;
     jobs.openJob(jobId).ifPresent(o -> start(request(o.job(), o.input(), completed.output())));
   }
 
+  private boolean runIsGone(String runWorkflowId) {
+    try {
+      return temporal.status(runWorkflowId).isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   /** Settles one open job found at start-up (see the class comment). */
   void resume(EvalJobRepository.OpenJob open) {
     EvalJobRepository.JobRow job = open.job();
-    Optional<io.temporal.api.enums.v1.WorkflowExecutionStatus> status = temporal.status(job.workflowId());
+    Optional<WorkflowExecutionStatus> status = temporal.status(job.workflowId());
     if (status.isPresent()) {
       switch (status.get()) {
         case WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_COMPLETED -> { }
@@ -239,7 +254,7 @@ public class EvalJobs {
       jobs.markFailed(job.id(), "the evaluated run no longer exists");
     } else if ("completed".equals(open.runStatus())) {
       start(request(job, open.input(), open.output()));
-    } else if (io.durableflows.api.runs.RunRecord.isActive(open.runStatus())) {
+    } else if (RunRecord.isActive(open.runStatus())) {
       startWhenDone(job.orgCode(), job.id(), open.runWorkflowId());
     } else {
       jobs.markFailed(job.id(), "the evaluated run did not complete (" + open.runStatus() + ")");
@@ -289,7 +304,7 @@ public class EvalJobs {
     out.put("flow", job.flowSlug());
     out.put("created_at", job.createdAt());
     out.put("finished_at", job.finishedAt());
-    out.put("evaluations", ((List<?>) json.read(job.selection())).size());
+    out.put("total", ((List<?>) json.read(job.selection())).size());
     out.put("results", rows.stream().map(EvalJobs::result).toList());
     out.put("summary", summary(rows));
     if (job.error() != null) out.put("error", job.error());
