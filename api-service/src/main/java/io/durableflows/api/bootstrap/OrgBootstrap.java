@@ -1,6 +1,7 @@
 package io.durableflows.api.bootstrap;
 
 import io.durableflows.api.auth.TokenService;
+import io.durableflows.api.evals.Evaluators;
 import io.durableflows.api.flows.FlowService;
 import io.durableflows.api.orgs.Organization;
 import io.durableflows.api.orgs.OrgService;
@@ -30,6 +31,7 @@ class OrgBootstrap {
   private final OrgService orgs;
   private final TokenService tokens;
   private final FlowService flows;
+  private final Evaluators evaluators;
   private final Json json;
   private final Environment env;
   private final String bootstrapOrg;
@@ -38,7 +40,7 @@ class OrgBootstrap {
   private final boolean adminTokenGenerated;
   private final String adminToken;
 
-  OrgBootstrap(OrgService orgs, TokenService tokens, FlowService flows, Json json, Environment env,
+  OrgBootstrap(OrgService orgs, TokenService tokens, FlowService flows, Evaluators evaluators, Json json, Environment env,
       @Value("${df.bootstrap.org:}") String bootstrapOrg, @Value("${df.bootstrap.token:}") String bootstrapToken,
       @Value("${df.embedded:false}") boolean embedded,
       @Value("${df.admin-token-generated:false}") boolean adminTokenGenerated,
@@ -46,6 +48,7 @@ class OrgBootstrap {
     this.orgs = orgs;
     this.tokens = tokens;
     this.flows = flows;
+    this.evaluators = evaluators;
     this.json = json;
     this.env = env;
     this.bootstrapOrg = bootstrapOrg;
@@ -101,10 +104,17 @@ class OrgBootstrap {
   private int loadExamples(String orgId) {
     int loaded = 0;
     try {
-      Resource[] files = new PathMatchingResourcePatternResolver().getResources("classpath*:examples/flows/*.json");
+      var resolver = new PathMatchingResourcePatternResolver();
+      Resource[] files = resolver.getResources("classpath*:examples/flows/*.json");
       for (Resource file : files) {
         flows.create(orgId, json.readMap(file.getContentAsString(StandardCharsets.UTF_8)));
         loaded++;
+      }
+      // examples/evaluators/<flow slug>/<name>.json: evaluators attached to that example flow
+      for (Resource file : resolver.getResources("classpath*:examples/evaluators/*/*.json")) {
+        String[] path = file.getURL().getPath().split("/");
+        String flowSlug = path[path.length - 2];
+        evaluators.attach(orgId, flowSlug, json.readMap(file.getContentAsString(StandardCharsets.UTF_8)));
       }
     } catch (IOException e) {
       log.warn("could not load the example flows: {}", e.getMessage());

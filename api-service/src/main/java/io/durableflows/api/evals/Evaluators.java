@@ -75,6 +75,11 @@ public class Evaluators {
     return require(orgId, flow, id);
   }
 
+  /** Attaches an evaluator given as an API body to a flow of the org: the examples the embedded default loads. */
+  public String attach(String orgId, String flowSlug, Map<String, Object> body) {
+    return create(orgId, flows.require(orgId, flowSlug), body).id();
+  }
+
   Evaluator replace(String orgId, FlowRecord flow, String id, Map<String, Object> body) {
     require(orgId, flow, id);
     Draft d = parse(orgId, body);

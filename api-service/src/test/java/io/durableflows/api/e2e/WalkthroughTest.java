@@ -31,7 +31,7 @@ class WalkthroughTest extends ApiTest {
     pb.environment().put("DF_ADMIN_TOKEN", ADMIN_TOKEN);
     Process process = pb.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.waitFor(300, TimeUnit.SECONDS)).isTrue();
 
     assertThat(process.exitValue()).as(output).isZero();
     assertThat(output).contains("\"org_code\":\"acme\"");
@@ -54,5 +54,9 @@ class WalkthroughTest extends ApiTest {
     assertThat(output).contains("\"call_id\":\"run_").contains("\"cancelled\":true");
     assertThat(output).contains("\"slug\":\"agent-tools\"").contains("\"tool\":\"calculator\"")
         .contains("The result is 58.5.");
+    assertThat(output).contains("\"eval_status\":\"completed\"").contains("\"kind\":\"llm_judge\"")
+        .contains("\"kind\":\"contains\"");
+    assertThat(output).contains("\"version\":\"1.1.0\"").contains("\"pass_rate\"").contains("\"latency_ms\"")
+        .contains("\"deltas\"").contains("\"change\"");
   }
 }
