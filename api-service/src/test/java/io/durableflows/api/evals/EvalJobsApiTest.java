@@ -171,6 +171,20 @@ class EvalJobsApiTest extends EvalApiTest {
     assertThat(children.path("data")).extracting(c -> c.path("flow").asText()).containsExactly("grader");
   }
 
+  @Test
+  void anEvaluationFlowWhoseOutputCarriesNoScore_isRecordedAsAnError() {
+    TestOrg org = newOrg();
+    createExample(org, "qa-raw");
+    assertThat(http.post("/api/v1/flows/qa-raw/releases", org.token(), Map.of()).status()).isEqualTo(201);
+
+    JsonNode b = flowRequest(org, "qa-raw", "Hi", block(select("qa-raw", null))).json();
+
+    JsonNode verdict = b.path("evaluations").get(0);
+    assertThat(verdict.path("error").asText()).startsWith("EvalFlowWithoutScore");
+    assertThat(verdict.path("score").isNull()).isTrue();
+    assertThat(b.path("eval_status").asText()).isEqualTo("completed");
+  }
+
   static Stream<Arguments> badEvalOptions() {
     return Stream.of(
         Arguments.of(Map.of("runMode", "later"), "options.evalOptions.runMode"),
