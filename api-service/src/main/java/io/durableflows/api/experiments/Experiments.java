@@ -115,9 +115,15 @@ class Experiments {
       throw ApiException.conflict("not_active", "experiment '" + id + "' has already ended (" + experiment.status()
           + ")");
     }
-    if (!temporal.cancel(experiment.workflowId())) {
-      experiments.end(id, ExperimentRecord.CANCELLED, null);
+    boolean known;
+    try {
+      known = temporal.cancel(experiment.workflowId());
+    } catch (RuntimeException e) {
+      log.warn("experiment {}: cancelling workflow {} failed", id, experiment.workflowId(), e);
+      throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable",
+          "the experiment could not be cancelled: Temporal is not reachable; try again");
     }
+    if (!known) experiments.end(id, ExperimentRecord.CANCELLED, null);
     long deadline = System.nanoTime() + SETTLE.toNanos();
     ExperimentRecord now = require(caller, id);
     while (now.running() && System.nanoTime() < deadline) {

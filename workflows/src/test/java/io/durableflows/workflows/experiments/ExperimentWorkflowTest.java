@@ -81,6 +81,26 @@ class ExperimentWorkflowTest {
   }
 
   @Test
+  void experiment_ofManyRows_keepsEveryExecutionsHistoryFarBelowTheLimit() {
+    scenario.store.questions = java.util.stream.IntStream.range(0, 250).mapToObj(i -> "question " + i).toList();
+    String run = scenario.start(new ExperimentRequest(ExperimentScenario.EXPERIMENT, "acme", "qa-raw", "1.0.0", 250, 8,
+        List.of(ExperimentScenario.CONTAINS), ExperimentRequest.ROWS_PER_EXECUTION, 0));
+    scenario.awaitEnd();
+
+    List<Integer> lengths = new java.util.ArrayList<>();
+    while (run != null) {
+      List<HistoryEvent> events = scenario.env.getWorkflowClient().fetchHistory(scenario.workflowId(), run).getEvents();
+      lengths.add(events.size());
+      HistoryEvent last = events.getLast();
+      run = last.getEventType() == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
+          ? last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId() : null;
+    }
+    assertThat(lengths).as("100 + 100 + 50 rows").hasSize(3);
+    assertThat(lengths).allSatisfy(n -> assertThat(n).isLessThan(2_500));
+    assertThat(scenario.store.recorded).hasSize(250).doesNotHaveDuplicates();
+  }
+
+  @Test
   void experiment_largerThanOneExecution_continuesAsNewAndRecordsEveryRowOnce() {
     String firstRun = scenario.start(ExperimentScenario.request(3, 2));
     scenario.awaitEnd();
