@@ -58,5 +58,6 @@ class WalkthroughTest extends ApiTest {
         .contains("\"kind\":\"contains\"");
     assertThat(output).contains("\"version\":\"1.1.0\"").contains("\"pass_rate\"").contains("\"latency_ms\"")
         .contains("\"deltas\"").contains("\"change\"");
+    assertThat(output).contains("\"object\":\"batch\"").contains("\"total\":12").contains("T-1004");
   }
 }
