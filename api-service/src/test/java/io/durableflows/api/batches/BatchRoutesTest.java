@@ -217,6 +217,41 @@ class BatchRoutesTest extends ApiTest {
   }
 
   @Test
+  void operationItem_failingOnce_isRetriedWithItsChunk_andDoneItemsAreNotAskedAgain() throws Exception {
+    TestOrg org = newOrg();
+    // One item at a time, so the stub answers the items in order: the second fails once with a 503.
+    stub.enqueue(Reply.success(null), Reply.error(503), Reply.success(null), Reply.success(null));
+
+    String id = create(org, body("operation", "chat", "provider", "stub", "concurrency", 1,
+        "items", List.of("first", "second", "third"))).path("id").asText();
+
+    JsonNode ended = awaitEnd(org, id);
+    assertThat(ended.path("completed").asInt()).as(ended.toString()).isEqualTo(3);
+    assertThat(stub.requests()).as("the retried chunk asked only for the item that failed").hasSize(4);
+    assertThat(output(org, id, "").path("data").get(1).path("output").toString()).contains("Echo: second");
+  }
+
+  @Test
+  void operationItem_failingOnEveryAttempt_isRecordedFailed_andTheBatchCompletes() throws Exception {
+    TestOrg org = newOrg();
+    // The first item is answered; the other two get a 503 on each of the chunk's three attempts.
+    stub.enqueue(Reply.success(null));
+    for (int i = 0; i < 6; i++) stub.enqueue(Reply.error(503));
+
+    String id = create(org, body("operation", "chat", "provider", "stub", "concurrency", 1,
+        "items", List.of("first", "second", "third"))).path("id").asText();
+
+    JsonNode ended = awaitEnd(org, id);
+    assertThat(ended.path("status").asText()).isEqualTo("completed");
+    assertThat(ended.path("completed").asInt()).as(ended.toString()).isEqualTo(1);
+    assertThat(ended.path("failed").asInt()).isEqualTo(2);
+    assertThat(stub.requests()).hasSize(7);
+    JsonNode second = output(org, id, "").path("data").get(1);
+    assertThat(second.path("status").asText()).isEqualTo("failed");
+    assertThat(second.path("error").asText()).isEqualTo("provider_unavailable");
+  }
+
+  @Test
   void cancel_aFinishedBatch_returns409() throws Exception {
     TestOrg org = newOrg();
     String id = create(org, body("operation", "summarize", "items", texts(3))).path("id").asText();
