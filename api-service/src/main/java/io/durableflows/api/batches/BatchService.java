@@ -281,6 +281,31 @@ class BatchService {
         .param("org", orgId).param("limit", limit).query(batchRow).list();
   }
 
+  /**
+   * Batches not yet ended, in every org, created over a minute ago (a younger one may be between its row and its
+   * workflow's start in another API instance).
+   */
+  List<BatchRecord> active() {
+    return jdbc.sql("""
+            select * from batches where status in ('queued', 'running') and created_at < now() - interval '1 minute'
+            order by created_at""")
+        .query(batchRow).list();
+  }
+
+  /** Ends a batch whose workflow is gone: failed, with its unfinished items failed as {@code lost}. */
+  void markLost(String id, String message) {
+    tx.executeWithoutResult(status -> {
+      jdbc.sql("""
+              update batch_items set status = 'failed', error = 'lost', message = :message, finished_at = now()
+              where batch_id = :id and status = 'pending'""")
+          .param("message", message).param("id", id).update();
+      jdbc.sql("""
+              update batches set status = 'failed', error_message = :message, finished_at = now()
+              where id = :id and status in ('queued', 'running')""")
+          .param("message", message).param("id", id).update();
+    });
+  }
+
   Progress progress(String batchId) {
     return jdbc.sql("""
             select count(*) filter (where status = 'completed') as completed,

@@ -13,8 +13,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 class BatchRoutesTest extends ApiTest {
+  @Autowired
+  JdbcClient jdbc;
+
+  @Autowired
+  LostBatchSweeper sweeper;
+
   private static final Duration DEADLINE = Duration.ofSeconds(120);
   private static final Set<String> ENDED = Set.of("completed", "cancelled", "failed");
 
@@ -249,6 +257,28 @@ class BatchRoutesTest extends ApiTest {
     JsonNode second = output(org, id, "").path("data").get(1);
     assertThat(second.path("status").asText()).isEqualTo("failed");
     assertThat(second.path("error").asText()).isEqualTo("provider_unavailable");
+  }
+
+  @Test
+  void batchUnknownToTemporal_isMarkedFailedAtStart_finishedItemsKeepTheirOutput() throws Exception {
+    TestOrg org = newOrg();
+    String id = create(org, body("operation", "summarize", "items", texts(3))).path("id").asText();
+    awaitEnd(org, id);
+    // As after a restart of the in-memory Temporal server: the row says running, its workflow is unknown.
+    jdbc.sql("update batches set status = 'running', finished_at = null, workflow_id = 'batch/gone/' || id,"
+        + " created_at = now() - interval '2 minutes' where id = :id").param("id", id).update();
+    jdbc.sql("update batch_items set status = 'pending', output = null where batch_id = :id and idx = 2")
+        .param("id", id).update();
+
+    sweeper.sweep();
+
+    JsonNode swept = batch(org, id);
+    assertThat(swept.path("status").asText()).isEqualTo("failed");
+    assertThat(swept.path("error_message").asText()).startsWith("lost");
+    JsonNode items = output(org, id, "").path("data");
+    assertThat(items.get(0).path("status").asText()).isEqualTo("completed");
+    assertThat(items.get(2).path("status").asText()).isEqualTo("failed");
+    assertThat(items.get(2).path("error").asText()).isEqualTo("lost");
   }
 
   @Test
