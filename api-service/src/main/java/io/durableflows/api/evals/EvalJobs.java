@@ -12,10 +12,13 @@ import io.durableflows.api.support.Ids;
 import io.durableflows.api.support.Json;
 import io.durableflows.workflows.evals.EvalJobRequest;
 import io.durableflows.workflows.evals.EvalJobWorkflow;
+import io.durableflows.workflows.evals.EvalResult;
 import io.durableflows.workflows.evals.EvalSelection;
+import io.durableflows.workflows.evals.EvalSummary;
 import io.durableflows.workflows.evals.EvaluatorKinds;
 import io.durableflows.workflows.evals.EvaluatorSpec;
 import io.durableflows.workflows.flow.FieldError;
+import io.durableflows.workflows.llm.Usage;
 import io.durableflows.workflows.run.RunResult;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.time.Duration;
@@ -327,37 +330,17 @@ public class EvalJobs {
   }
 
   private static Map<String, Object> summary(List<EvalJobRepository.ResultRow> rows) {
-    int passed = 0;
-    int failed = 0;
-    int errored = 0;
-    double scores = 0;
-    int scored = 0;
-    long prompt = 0;
-    long completion = 0;
-    double cost = 0;
-    for (EvalJobRepository.ResultRow r : rows) {
-      if (r.error() != null || r.passed() == null) {
-        errored++;
-      } else if (r.passed()) {
-        passed++;
-      } else {
-        failed++;
-      }
-      if (r.score() != null) {
-        scores += r.score();
-        scored++;
-      }
-      prompt += r.promptTokens();
-      completion += r.completionTokens();
-      cost += r.costUsd();
-    }
+    EvalSummary totals = EvalSummary.of(rows.stream()
+        .map(r -> new EvalResult(r.evaluatorId(), r.name(), r.kind(), r.score(), r.passed(), r.reason(),
+            new Usage(r.promptTokens(), r.completionTokens()), r.costUsd(), r.durationMs(), r.error()))
+        .toList());
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("passed", passed);
-    out.put("failed", failed);
-    out.put("errored", errored);
-    out.put("score_mean", scored == 0 ? null : scores / scored);
-    out.put("tokens", tokens(prompt, completion));
-    out.put("cost_usd", cost);
+    out.put("passed", totals.passed());
+    out.put("failed", totals.failed());
+    out.put("errored", totals.errored());
+    out.put("score_mean", totals.scoreMean());
+    out.put("tokens", tokens(totals.usage().promptTokens(), totals.usage().completionTokens()));
+    out.put("cost_usd", totals.costUsd());
     return out;
   }
 
