@@ -61,22 +61,21 @@ public class JdbcBatchActivities implements BatchActivities {
     this.runner = runner;
   }
 
-  private record Operation(String status, String operation, Map<String, Object> options, String provider,
-      String model) {}
+  private record Operation(String operation, Map<String, Object> options, String provider, String model) {}
 
   private record Item(int idx, Object input) {}
 
   /** How one item went: recorded (completed or failed), or to run again on the chunk's next attempt. */
-  private record Ran(boolean recorded, boolean failed, String retryMessage) {}
+  private record Ran(boolean failed, String retryMessage) {}
 
   @Override
   public ChunkReport runChunk(ChunkSpec chunk) {
     ActivityExecutionContext context = Activity.getExecutionContext();
     boolean lastAttempt = context.getInfo().getAttempt() >= ActivityPolicies.BATCH_CHUNK_ATTEMPTS;
-    Operation operation = jdbc.sql("select status, operation, options, provider, model from batches where id = :id")
+    Operation operation = jdbc.sql("select operation, options, provider, model from batches where id = :id")
         .param("id", chunk.batchId())
-        .query((rs, n) -> new Operation(rs.getString("status"), rs.getString("operation"),
-            readMap(rs.getString("options")), rs.getString("provider"), rs.getString("model")))
+        .query((rs, n) -> new Operation(rs.getString("operation"), readMap(rs.getString("options")),
+            rs.getString("provider"), rs.getString("model")))
         .optional()
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("batch " + chunk.batchId() + " is gone",
             "BatchNotFound"));
@@ -134,22 +133,22 @@ public class JdbcBatchActivities implements BatchActivities {
     try {
       result = runner.run(call);
     } catch (ApplicationFailure f) {
-      boolean final_ = f.isNonRetryable() || LlmFailures.NON_RETRYABLE.contains(f.getType());
-      if (!final_ && !lastAttempt) return new Ran(false, false, f.getOriginalMessage());
+      boolean retryCannotHelp = f.isNonRetryable() || LlmFailures.NON_RETRYABLE.contains(f.getType());
+      if (!retryCannotHelp && !lastAttempt) return new Ran(false, f.getOriginalMessage());
       return recordFailure(chunk.batchId(), item.idx(), CompletionFailures.code(f.getType()), f.getOriginalMessage());
     } catch (RuntimeException e) {
-      if (!lastAttempt) return new Ran(false, false, String.valueOf(e.getMessage()));
+      if (!lastAttempt) return new Ran(false, String.valueOf(e.getMessage()));
       return recordFailure(chunk.batchId(), item.idx(), "failed", String.valueOf(e.getMessage()));
     }
     boolean ok = result.ok();
     update(chunk.batchId(), item.idx(), null, ok ? "completed" : "failed", ok ? result.output() : null,
         result.error(), result.message(), result.usage(), result.costUsd(), result.durationMs());
-    return new Ran(true, !ok, null);
+    return new Ran(!ok, null);
   }
 
   private Ran recordFailure(String batchId, int idx, String error, String message) {
     update(batchId, idx, null, "failed", null, error, message, Usage.ZERO, 0, null);
-    return new Ran(true, true, null);
+    return new Ran(true, null);
   }
 
   private int update(String batchId, int idx, String runId, String status, Object output, String error,

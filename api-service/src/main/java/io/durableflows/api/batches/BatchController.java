@@ -25,7 +25,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/v1/batches")
 class BatchController {
-  static final int DEFAULT_PAGE_SIZE = 100;
   static final int MAX_PAGE_SIZE = 10_000;
   private static final MediaType NDJSON = MediaType.parseMediaType("application/x-ndjson");
   private static final MediaType CSV = MediaType.parseMediaType("text/csv");
