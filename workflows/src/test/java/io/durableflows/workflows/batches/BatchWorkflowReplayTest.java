@@ -1,10 +1,10 @@
 package io.durableflows.workflows.batches;
 
+import io.durableflows.workflows.Replays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,13 +29,13 @@ class BatchWorkflowReplayTest {
   @ParameterizedTest
   @ValueSource(strings = {"operation-batch", "flow-batch", "continued-batch"})
   void batchHistory_replaysWithoutNonDeterminism(String name) throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(name), BatchWorkflowImpl.class);
+    Replays.replay(history(name), BatchWorkflowImpl.class);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"operation-shard-1", "flow-shard-0"})
   void shardHistory_replaysWithoutNonDeterminism(String name) throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(name), BatchShardWorkflowImpl.class);
+    Replays.replay(history(name), BatchShardWorkflowImpl.class);
   }
 
   @ParameterizedTest

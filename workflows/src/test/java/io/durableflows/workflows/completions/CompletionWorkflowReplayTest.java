@@ -1,5 +1,6 @@
 package io.durableflows.workflows.completions;
 
+import io.durableflows.workflows.Replays;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -8,7 +9,6 @@ import static org.mockito.Mockito.withSettings;
 import io.durableflows.workflows.TaskQueues;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +30,7 @@ class CompletionWorkflowReplayTest {
   @Test
   void replay_withRecordedHistory_issuesTheSameCommands() throws Exception {
     try (InputStream in = CompletionWorkflowReplayTest.class.getResourceAsStream("/" + HISTORY)) {
-      WorkflowReplayer.replayWorkflowExecution(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+      Replays.replay(new String(in.readAllBytes(), StandardCharsets.UTF_8),
           CompletionWorkflowImpl.class);
     }
   }

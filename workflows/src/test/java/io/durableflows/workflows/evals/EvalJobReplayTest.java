@@ -1,10 +1,10 @@
 package io.durableflows.workflows.evals;
 
+import io.durableflows.workflows.Replays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ class EvalJobReplayTest {
 
   @Test
   void replay_withRecordedEvalJob_issuesTheSameCommands() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(), EvalJobWorkflowImpl.class);
+    Replays.replay(history(), EvalJobWorkflowImpl.class);
   }
 
   @Test

@@ -1,11 +1,11 @@
 package io.durableflows.workflows.experiments;
 
+import io.durableflows.workflows.Replays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,7 +40,7 @@ class ExperimentReplayTest {
   @ParameterizedTest
   @ValueSource(strings = {"experiment-failing-rows", "experiment-continued"})
   void replay_withRecordedHistory_issuesTheSameCommands(String name) throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(name), ExperimentWorkflowImpl.class);
+    Replays.replay(history(name), ExperimentWorkflowImpl.class);
   }
 
   @Test

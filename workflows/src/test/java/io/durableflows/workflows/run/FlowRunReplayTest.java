@@ -1,5 +1,6 @@
 package io.durableflows.workflows.run;
 
+import io.durableflows.workflows.Replays;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -22,7 +23,6 @@ import io.temporal.worker.Worker;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.NonDeterministicException;
 import io.temporal.workflow.Workflow;
 import java.io.IOException;
@@ -112,7 +112,7 @@ class FlowRunReplayTest {
       "switch-case", "switch-default", "parallel-join", "map-prompt", "map-flow", "subflow", "agent-context-skills",
       "memory-compacted"})
   void replay_withRecordedHistory_issuesTheSameCommands(String name) throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(name), FlowRunWorkflowImpl.class);
+    Replays.replay(history(name), FlowRunWorkflowImpl.class);
   }
 
   @Test
@@ -289,7 +289,7 @@ class FlowRunReplayTest {
   @Test
   void replay_withWorkflowThatCallsAnExtraActivity_failsAsNondeterministic() {
     assertThatThrownBy(() ->
-        WorkflowReplayer.replayWorkflowExecution(history("chained-json-template"), ExtraModelCallFlowRun.class))
+        Replays.replay(history("chained-json-template"), ExtraModelCallFlowRun.class))
         .hasStackTraceContaining(NonDeterministicException.class.getName());
   }
 
@@ -298,7 +298,7 @@ class FlowRunReplayTest {
   @ParameterizedTest
   @MethodSource("recordedHistories")
   void replay_withHistoryRecordedBeforeAVersionedChange_takesTheOldPath(String name) throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(history(name), VersionedExtraModelCallFlowRun.class);
+    Replays.replay(history(name), VersionedExtraModelCallFlowRun.class);
   }
 
   @Test
@@ -313,14 +313,14 @@ class FlowRunReplayTest {
 
   @Test
   void replay_withHistoryRecordedWithTheVersionedChange_replaysAgainstIt() throws Exception {
-    WorkflowReplayer.replayWorkflowExecution(historyWithTheVersionedChange(), VersionedExtraModelCallFlowRun.class);
+    Replays.replay(historyWithTheVersionedChange(), VersionedExtraModelCallFlowRun.class);
   }
 
   @Test
   void replay_withHistoryRecordedWithTheVersionedChange_failsAgainstTheCodeBeforeIt() throws Exception {
     WorkflowExecutionHistory recorded = historyWithTheVersionedChange();
 
-    assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(recorded, FlowRunWorkflowImpl.class))
+    assertThatThrownBy(() -> Replays.replay(recorded, FlowRunWorkflowImpl.class))
         .as("rolling back, or dropping the old branch while new runs are in flight, breaks them")
         .hasStackTraceContaining(NonDeterministicException.class.getName());
   }
