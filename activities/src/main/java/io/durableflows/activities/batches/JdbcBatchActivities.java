@@ -1,9 +1,8 @@
 package io.durableflows.activities.batches;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableflows.activities.completions.CompletionRunner;
+import io.durableflows.activities.store.RunRows;
+import io.durableflows.activities.store.StoredJson;
 import io.durableflows.workflows.batches.BatchActivities;
 import io.durableflows.workflows.batches.BatchFailures;
 import io.durableflows.workflows.batches.ChunkReport;
@@ -19,7 +18,6 @@ import io.durableflows.workflows.flow.InvalidFlowException;
 import io.durableflows.workflows.llm.LlmFailures;
 import io.durableflows.workflows.llm.Usage;
 import io.durableflows.workflows.run.ActivityPolicies;
-import io.durableflows.workflows.run.FlowRunWorkflow;
 import io.durableflows.workflows.run.RunRequest;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
@@ -49,8 +47,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class JdbcBatchActivities implements BatchActivities {
   /** A chunk's retryable item failures, thrown after its other items are recorded so Temporal retries the chunk. */
   public static final String ITEMS_TO_RETRY = "BatchItemsToRetry";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
   private final CompletionRunner runner;
@@ -74,7 +70,7 @@ public class JdbcBatchActivities implements BatchActivities {
     boolean lastAttempt = context.getInfo().getAttempt() >= ActivityPolicies.BATCH_CHUNK_ATTEMPTS;
     Operation operation = jdbc.sql("select operation, options, provider, model from batches where id = :id")
         .param("id", chunk.batchId())
-        .query((rs, n) -> new Operation(rs.getString("operation"), readMap(rs.getString("options")),
+        .query((rs, n) -> new Operation(rs.getString("operation"), StoredJson.readMap(rs.getString("options")),
             rs.getString("provider"), rs.getString("model")))
         .optional()
         .orElseThrow(() -> ApplicationFailure.newNonRetryableFailure("batch " + chunk.batchId() + " is gone",
@@ -83,7 +79,7 @@ public class JdbcBatchActivities implements BatchActivities {
             select idx, input from batch_items where batch_id = :batch and idx >= :from and idx < :to
               and status = 'pending' order by idx""")
         .param("batch", chunk.batchId()).param("from", chunk.from()).param("to", chunk.to())
-        .query((rs, n) -> new Item(rs.getInt("idx"), read(rs.getString("input"))))
+        .query((rs, n) -> new Item(rs.getInt("idx"), StoredJson.read(rs.getString("input"))))
         .list();
     int skipped = chunk.to() - chunk.from() - items.size();
     int completed = 0;
@@ -160,7 +156,7 @@ public class JdbcBatchActivities implements BatchActivities {
               completion_tokens = :completion, cost_usd = :cost, duration_ms = :duration,
               finished_at = clock_timestamp()
             where batch_id = :batch and idx = :idx and status = 'pending'""")
-        .param("status", status).param("output", output == null ? null : write(output)).param("error", error)
+        .param("status", status).param("output", output == null ? null : StoredJson.write(output)).param("error", error)
         .param("message", message).param("run", runId).param("prompt", used.promptTokens())
         .param("completion", used.completionTokens()).param("cost", cost).param("duration", durationMs)
         .param("batch", batchId).param("idx", idx)
@@ -200,7 +196,7 @@ public class JdbcBatchActivities implements BatchActivities {
     return tx.execute(status -> {
       Optional<Object> input = jdbc.sql("""
               select input from batch_items where batch_id = :batch and idx = :idx and status = 'pending'""")
-          .param("batch", batchId).param("idx", idx).query((rs, n) -> read(rs.getString("input"))).optional();
+          .param("batch", batchId).param("idx", idx).query((rs, n) -> StoredJson.read(rs.getString("input"))).optional();
       if (input.isEmpty()) return null;
       FlowBatch batch = jdbc.sql("""
               select b.org_id, o.org_code, b.project_id, b.flow_id, b.flow_slug, b.release_id, b.version,
@@ -212,11 +208,11 @@ public class JdbcBatchActivities implements BatchActivities {
               rs.getString("release_id"), rs.getString("version"), rs.getString("flow_history_id"),
               rs.getString("definition")))
           .single();
-      FlowDefinition flow = parseFlow(batch.definition());
+      FlowDefinition flow = StoredJson.flow(batch.definition(), "BatchFlowUnreadable", "the batch's flow");
       Optional<String> recorded = jdbc.sql("select input from runs where id = :id").param("id", runId)
           .query(String.class).optional();
       if (recorded.isPresent()) {
-        return new RunRequest(runId, batch.orgCode(), batch.slug(), batch.version(), flow, readMap(recorded.get()));
+        return new RunRequest(runId, batch.orgCode(), batch.slug(), batch.version(), flow, StoredJson.readMap(recorded.get()));
       }
       Map<String, Object> runInput;
       try {
@@ -230,18 +226,9 @@ public class JdbcBatchActivities implements BatchActivities {
       Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("batch_id", batchId);
       metadata.put("batch_item", idx);
-      jdbc.sql("""
-              insert into runs (id, org_id, project_id, flow_id, flow_slug, release_id, version, flow_history_id,
-                channel, status, input, metadata, workflow_id, started_at)
-              values (:id, :org, :project, :flow, :slug, :release, :version, :history, 'batch', 'running',
-                cast(:input as json), cast(:metadata as json), :workflow, clock_timestamp())
-              on conflict (id) do nothing""")
-          .param("id", runId).param("org", batch.orgId()).param("project", batch.projectId())
-          .param("flow", batch.flowId()).param("slug", batch.slug()).param("release", batch.releaseId())
-          .param("version", batch.version()).param("history", batch.historyId())
-          .param("input", write(runInput)).param("metadata", write(metadata))
-          .param("workflow", FlowRunWorkflow.workflowId(batch.orgCode(), batch.slug(), runId))
-          .update();
+      RunRows.insertIfAbsent(jdbc, new RunRows.NewRun(runId, batch.orgId(), batch.orgCode(), batch.projectId(),
+          batch.flowId(), batch.slug(), batch.releaseId(), batch.version(), batch.historyId(), "batch", runInput,
+          metadata, null, null));
       jdbc.sql("update batch_items set run_id = :run where batch_id = :batch and idx = :idx")
           .param("run", runId).param("batch", batchId).param("idx", idx).update();
       return new RunRequest(runId, batch.orgCode(), batch.slug(), batch.version(), flow, runInput);
@@ -272,38 +259,12 @@ public class JdbcBatchActivities implements BatchActivities {
     return (e.node() == null ? "" : e.node() + ".") + e.field() + " " + e.message();
   }
 
-  private static FlowDefinition parseFlow(String json) {
-    try {
-      return JSON.readValue(json, FlowDefinition.class);
-    } catch (JsonProcessingException e) {
-      throw ApplicationFailure.newNonRetryableFailure("the batch's flow cannot be read: " + e.getOriginalMessage(),
-          "BatchFlowUnreadable");
-    }
-  }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> asMap(Object value) {
     return (Map<String, Object>) value;
   }
 
-  private static Object read(String json) {
-    try {
-      return json == null ? null : JSON.readValue(json, Object.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
-  private static Map<String, Object> readMap(String json) {
-    Object value = read(json);
-    return value instanceof Map<?, ?> ? asMap(value) : Map.of();
-  }
 
-  private static String write(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
-  }
 }

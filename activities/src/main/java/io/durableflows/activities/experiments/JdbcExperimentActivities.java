@@ -1,8 +1,7 @@
 package io.durableflows.activities.experiments;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.durableflows.activities.store.RunRows;
+import io.durableflows.activities.store.StoredJson;
 import io.durableflows.workflows.evals.EvalResult;
 import io.durableflows.workflows.experiments.ExperimentActivities;
 import io.durableflows.workflows.experiments.ExperimentFailures;
@@ -11,7 +10,6 @@ import io.durableflows.workflows.experiments.RowOutcome;
 import io.durableflows.workflows.flow.FlowDefinition;
 import io.durableflows.workflows.flow.InputSchema;
 import io.durableflows.workflows.flow.InvalidFlowException;
-import io.durableflows.workflows.run.FlowRunWorkflow;
 import io.durableflows.workflows.run.RunRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +33,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and the row), under an id derived from the experiment and the row, so a retried prepare finds the same run.
  */
 public class JdbcExperimentActivities implements ExperimentActivities {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final String CHANNEL = "experiment";
   /** A dataset row as the flow takes it, from either format. */
   static final String ROW = """
@@ -88,22 +84,23 @@ public class JdbcExperimentActivities implements ExperimentActivities {
           .orElseThrow(() -> refuse(ExperimentFailures.NOT_FOUND, "release '" + experiment.version() + "' of flow '"
               + experiment.flowSlug() + "' no longer exists"));
       Row data = row(experiment.datasetId(), row);
-      Object expected = read(data.expected());
-      FlowDefinition flow = parse(release.definition());
+      Object expected = StoredJson.read(data.expected());
+      FlowDefinition flow = StoredJson.flow(release.definition(), ExperimentFailures.NOT_FOUND,
+          "the release's stored definition");
       String runId = runId(experimentId, row);
       String recorded = jdbc.sql("select input from runs where id = :id").param("id", runId)
           .query(String.class).optional().orElse(null);
       if (recorded != null) {
-        return new PreparedRow(request(experiment, runId, flow, readMap(recorded)), expected,
+        return new PreparedRow(request(experiment, runId, flow, StoredJson.readMap(recorded)), expected,
             evalJobId(experimentId, row));
       }
-      Object rawInput = read(data.input());
+      Object rawInput = StoredJson.read(data.input());
       if (!(rawInput instanceof Map<?, ?>)) {
         throw refuse(ExperimentFailures.INVALID_ROW_INPUT, "row " + (row + 1) + " has no input object");
       }
       Map<String, Object> input;
       try {
-        input = InputSchema.of(flow).validate(readMap(data.input()));
+        input = InputSchema.of(flow).validate(StoredJson.readMap(data.input()));
       } catch (InvalidFlowException e) {
         throw refuse(ExperimentFailures.INVALID_ROW_INPUT, "row " + (row + 1) + "'s input does not match the input"
             + " schema of flow '" + experiment.flowSlug() + "': " + e.errors().stream()
@@ -112,19 +109,9 @@ public class JdbcExperimentActivities implements ExperimentActivities {
       Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("experiment_id", experimentId);
       metadata.put("row", row);
-      jdbc.sql("""
-              insert into runs (id, org_id, project_id, flow_id, flow_slug, release_id, version, flow_history_id,
-                channel, status, input, metadata, workflow_id, started_at)
-              values (:id, :org, :project, :flow, :slug, :release, :version, :history, :channel, 'running',
-                cast(:input as json), cast(:metadata as json), :workflow, clock_timestamp())
-              on conflict (id) do nothing""")
-          .param("id", runId).param("org", experiment.orgId()).param("project", experiment.projectId())
-          .param("flow", experiment.flowId()).param("slug", experiment.flowSlug())
-          .param("release", experiment.releaseId()).param("version", experiment.version())
-          .param("history", release.historyId()).param("channel", CHANNEL)
-          .param("input", write(input)).param("metadata", write(metadata))
-          .param("workflow", FlowRunWorkflow.workflowId(experiment.orgCode(), experiment.flowSlug(), runId))
-          .update();
+      RunRows.insertIfAbsent(jdbc, new RunRows.NewRun(runId, experiment.orgId(), experiment.orgCode(),
+          experiment.projectId(), experiment.flowId(), experiment.flowSlug(), experiment.releaseId(),
+          experiment.version(), release.historyId(), CHANNEL, input, metadata, null, null));
       return new PreparedRow(request(experiment, runId, flow, input), expected, evalJobId(experimentId, row));
     });
   }
@@ -157,7 +144,7 @@ public class JdbcExperimentActivities implements ExperimentActivities {
           .param("experiment", outcome.experimentId()).param("row", outcome.row()).param("run", outcome.runId())
           .param("status", outcome.status()).param("input", data.input()).param("expected", data.expected())
           .param("evalTokens", evalTokens).param("evalCost", evalCost).param("score", score)
-          .param("passed", passed).param("evaluations", write(evaluations))
+          .param("passed", passed).param("evaluations", evaluations == null ? null : StoredJson.write(evaluations))
           .param("errorType", outcome.errorType()).param("error", outcome.error())
           .update();
     });
@@ -198,35 +185,5 @@ public class JdbcExperimentActivities implements ExperimentActivities {
 
   private static ApplicationFailure refuse(String type, String message) {
     return ApplicationFailure.newNonRetryableFailure(message, type);
-  }
-
-  private static FlowDefinition parse(String json) {
-    try {
-      return JSON.readValue(json, FlowDefinition.class);
-    } catch (JsonProcessingException e) {
-      throw refuse(ExperimentFailures.NOT_FOUND, "the release's stored definition cannot be read: "
-          + e.getOriginalMessage());
-    }
-  }
-
-  private static Object read(String json) {
-    try {
-      return json == null ? null : JSON.readValue(json, Object.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> readMap(String json) {
-    return (Map<String, Object>) read(json);
-  }
-
-  private static String write(Object value) {
-    try {
-      return value == null ? null : JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
   }
 }

@@ -1,15 +1,11 @@
 package io.durableflows.activities.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableflows.workflows.flow.FieldError;
 import io.durableflows.workflows.flow.FlowDefinition;
 import io.durableflows.workflows.flow.InputSchema;
 import io.durableflows.workflows.flow.InvalidFlowException;
 import io.durableflows.workflows.run.ChildRunFailure;
 import io.durableflows.workflows.run.ChildRuns;
-import io.durableflows.workflows.run.FlowRunWorkflow;
 import io.durableflows.workflows.run.RunRequest;
 import io.durableflows.workflows.store.ChildRunSpec;
 import io.temporal.failure.ApplicationFailure;
@@ -27,8 +23,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  * by the child's run id: a retry finds the row and hands back the same request.
  */
 final class ChildRunPreparer {
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private static final String DRAFT = "draft";
   private final JdbcClient jdbc;
   private final TransactionTemplate tx;
@@ -63,20 +57,10 @@ final class ChildRunPreparer {
       Map<String, Object> metadata = new LinkedHashMap<>();
       metadata.put("parent_run_id", spec.parentRunId());
       metadata.put("parent_node_id", spec.nodeId());
-      jdbc.sql("""
-              insert into runs (id, org_id, project_id, flow_id, flow_slug, release_id, version, flow_history_id,
-                channel, status, input, metadata, workflow_id, started_at, parent_run_id, parent_node_id)
-              values (:id, :org, :project, :flow, :slug, :release, :version, :history, :channel, 'running',
-                cast(:input as json), cast(:metadata as json), :workflow, clock_timestamp(), :parent, :node)
-              on conflict (id) do nothing""")
-          .param("id", spec.childRunId()).param("org", parent.orgId()).param("project", flow.projectId())
-          .param("flow", flow.flowId()).param("slug", flow.slug()).param("release", flow.releaseId())
-          .param("version", flow.version()).param("history", flow.historyId())
-          .param("channel", spec.channel() == null ? ChildRunSpec.SUBFLOW : spec.channel())
-          .param("input", write(input)).param("metadata", write(metadata))
-          .param("workflow", FlowRunWorkflow.workflowId(parent.orgCode(), flow.slug(), spec.childRunId()))
-          .param("parent", spec.parentRunId()).param("node", spec.nodeId())
-          .update();
+      RunRows.insertIfAbsent(jdbc, new RunRows.NewRun(spec.childRunId(), parent.orgId(), parent.orgCode(),
+          flow.projectId(), flow.flowId(), flow.slug(), flow.releaseId(), flow.version(), flow.historyId(),
+          spec.channel() == null ? ChildRunSpec.SUBFLOW : spec.channel(), input, metadata, spec.parentRunId(),
+          spec.nodeId()));
       return new RunRequest(spec.childRunId(), parent.orgCode(), flow.slug(), flow.version(), flow.definition(), input);
     });
   }
@@ -111,7 +95,7 @@ final class ChildRunPreparer {
             throw refuse(ChildRunFailure.NOT_FOUND, "flow '" + rs.getString("flow_slug") + "' no longer exists");
           }
           return new RunRequest(spec.childRunId(), parent.orgCode(), rs.getString("flow_slug"),
-              rs.getString("version"), parse(definition), readMap(rs.getString("input")));
+              rs.getString("version"), definition(definition), StoredJson.readMap(rs.getString("input")));
         })
         .optional();
   }
@@ -137,13 +121,13 @@ final class ChildRunPreparer {
     if (release.isPresent()) {
       ReleaseRow r = release.get();
       return new Resolved(flow.id(), flow.slug(), flow.projectId(), r.id(), r.version(), r.historyId(),
-          parse(r.definition()));
+          definition(r.definition()));
     }
     if (version != null) {
       throw refuse(ChildRunFailure.NOT_FOUND, "flow '" + flow.slug() + "' has no release '" + version + "'");
     }
     return new Resolved(flow.id(), flow.slug(), flow.projectId(), null, DRAFT, flow.historyId(),
-        parse(flow.definition()));
+        definition(flow.definition()));
   }
 
   private static String describe(FieldError e) {
@@ -154,28 +138,7 @@ final class ChildRunPreparer {
     return ApplicationFailure.newNonRetryableFailure(message, type);
   }
 
-  private static FlowDefinition parse(String json) {
-    try {
-      return JSON.readValue(json, FlowDefinition.class);
-    } catch (JsonProcessingException e) {
-      throw refuse(ChildRunFailure.NOT_FOUND, "the flow's stored definition cannot be read: " + e.getOriginalMessage());
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> readMap(String json) {
-    try {
-      return json == null ? Map.of() : JSON.readValue(json, Map.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String write(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
+  private static FlowDefinition definition(String json) {
+    return StoredJson.flow(json, ChildRunFailure.NOT_FOUND, "the flow's stored definition");
   }
 }

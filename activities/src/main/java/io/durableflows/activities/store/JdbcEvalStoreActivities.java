@@ -1,8 +1,5 @@
 package io.durableflows.activities.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.durableflows.activities.evals.EvalValues;
 import io.durableflows.workflows.evals.EvalCall;
 import io.durableflows.workflows.evals.EvalJobRequest;
@@ -33,8 +30,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class JdbcEvalStoreActivities implements EvalStoreActivities {
   /** The channel of an evaluation flow's run. */
   public static final String EVAL_CHANNEL = "eval";
-  private static final ObjectMapper JSON =
-      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
   private final JdbcClient jdbc;
   private final ChildRunPreparer children;
 
@@ -53,7 +48,7 @@ public class JdbcEvalStoreActivities implements EvalStoreActivities {
               status = case when eval_jobs.status = 'pending' then 'running' else eval_jobs.status end,
               started_at = coalesce(eval_jobs.started_at, clock_timestamp())""")
         .param("id", request.jobId()).param("run", request.runId()).param("flow", request.flowSlug())
-        .param("selection", write(request.evaluations()))
+        .param("selection", StoredJson.write(request.evaluations()))
         .param("workflow", EvalJobWorkflow.workflowId(request.orgCode(), request.jobId()))
         .param("org", request.orgCode())
         .update();
@@ -130,19 +125,6 @@ public class JdbcEvalStoreActivities implements EvalStoreActivities {
       throw ApplicationFailure.newNonRetryableFailure("no evaluation flow '" + flow + "'"
           + (version == null ? "" : " release '" + version + "'") + " in this organization", ChildRunFailure.NOT_FOUND);
     }
-    try {
-      return JSON.readValue(json, FlowDefinition.class);
-    } catch (JsonProcessingException e) {
-      throw ApplicationFailure.newNonRetryableFailure("the evaluation flow's definition cannot be read",
-          ChildRunFailure.NOT_FOUND);
-    }
-  }
-
-  private static String write(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return StoredJson.flow(json, ChildRunFailure.NOT_FOUND, "the evaluation flow's definition");
   }
 }
