@@ -11,10 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A dataset is an uploaded file of purpose {@code dataset} (parsed and stored by {@link FileRows}): each row has
@@ -24,17 +22,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Datasets {
   public static final String PURPOSE = "dataset";
-  /** How many bad rows an answer lists. */
-  private static final int MAX_ERRORS = 100;
-  private static final String EXPECTED = "expected";
+  static final String EXPECTED = "expected";
   private final FileRows files;
   private final JdbcClient jdbc;
-  private final TransactionTemplate tx;
 
-  Datasets(FileRows files, JdbcClient jdbc, TransactionTemplate tx) {
+  Datasets(FileRows files, JdbcClient jdbc) {
     this.files = files;
     this.jdbc = jdbc;
-    this.tx = tx;
   }
 
   public record Dataset(String id, String name, String format, int rows, List<String> columns,
@@ -49,56 +43,11 @@ public class Datasets {
   public record DatasetRow(int index, int line, Object input, Object expected) {}
 
   /**
-   * Stores the upload as a dataset. Rows that cannot be parsed, JSON rows without an {@code input} object and a
-   * CSV file with no input column answer 400 {@code invalid_file} with each bad row's line; nothing is stored.
+   * Stores the upload as a dataset. Rows that cannot be parsed, and rows {@link DatasetShape} refuses, answer 400
+   * {@code invalid_file} with each bad row's line; nothing is stored.
    */
   Dataset upload(String orgId, String filename, FileFormat format, InputStream in) {
-    return tx.execute(status -> {
-      FileRecord file = files.store(orgId, filename, format, PURPOSE, in);
-      checkShape(file);
-      return Dataset.of(file);
-    });
-  }
-
-  /** Throws (rolling back the upload) when a row does not have the shape of a dataset row. */
-  private void checkShape(FileRecord file) {
-    if (FileFormat.CSV.wire().equals(file.format())) {
-      List<String> columns = file.columns() == null ? List.of() : file.columns();
-      if (columns.stream().allMatch(EXPECTED::equals)) {
-        throw invalid(List.of(error(1, "the header row needs at least one input column besides 'expected'")), 1);
-      }
-      return;
-    }
-    List<Map<String, Object>> bad = jdbc.sql("""
-            select line, coalesce(jsonb_typeof(data -> 'input'), 'missing') as kind from file_rows
-            where file_id = :file and jsonb_typeof(data -> 'input') is distinct from 'object'
-            order by idx limit :limit""")
-        .param("file", file.id()).param("limit", MAX_ERRORS)
-        .query((rs, n) -> error(rs.getInt("line"), "missing".equals(rs.getString("kind"))
-            ? "the row has no 'input' (an object of the flow's input variables)"
-            : "'input' must be an object of the flow's input variables, got " + rs.getString("kind")))
-        .list();
-    if (bad.isEmpty()) return;
-    int count = jdbc.sql("""
-            select count(*) from file_rows
-            where file_id = :file and jsonb_typeof(data -> 'input') is distinct from 'object'""")
-        .param("file", file.id()).query(Integer.class).single();
-    throw invalid(bad, count);
-  }
-
-  private static Map<String, Object> error(int line, String message) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("line", line);
-    d.put("message", message);
-    return d;
-  }
-
-  private static ApiException invalid(List<Map<String, Object>> details, int count) {
-    Map<String, Object> extra = new LinkedHashMap<>();
-    extra.put("details", details);
-    extra.put("error_count", count);
-    return new ApiException(HttpStatus.BAD_REQUEST, "invalid_file",
-        (count == 1 ? "1 bad row" : count + " bad rows") + " for a dataset; nothing was stored", extra);
+    return Dataset.of(files.store(orgId, filename, format, PURPOSE, in));
   }
 
   /** The org's dataset (a file of another purpose, or another org's, is not one). */

@@ -36,16 +36,18 @@ public class FileRows {
   private final Json json;
   private final long maxBytes;
   private final RowMapper<FileRecord> fileRow;
+  private final List<RowShape> shapes;
 
   @SuppressWarnings("unchecked")
   FileRows(JdbcClient jdbc, JdbcTemplate template, TransactionTemplate tx, RowParser parser, Json json,
-      @Value("${df.files.max-bytes:104857600}") long maxBytes) {
+      List<RowShape> shapes, @Value("${df.files.max-bytes:104857600}") long maxBytes) {
     this.jdbc = jdbc;
     this.template = template;
     this.tx = tx;
     this.parser = parser;
     this.json = json;
     this.maxBytes = maxBytes;
+    this.shapes = List.copyOf(shapes);
     this.fileRow = (rs, n) -> new FileRecord(rs.getString("id"), rs.getString("org_id"), rs.getString("filename"),
         rs.getString("format"), rs.getString("purpose"), rs.getInt("rows"), rs.getLong("bytes"),
         rs.getString("columns") == null ? null : (List<String>) json.read(rs.getString("columns")),
@@ -58,8 +60,9 @@ public class FileRows {
   }
 
   /**
-   * Parses and stores an upload. Throws a 400 {@code invalid_file} listing bad rows by line (nothing stored), or a
-   * 413 {@code file_too_large} past {@link #maxBytes()}.
+   * Parses and stores an upload. Throws a 400 {@code invalid_file} listing bad rows by line (nothing stored) —
+   * rows that do not parse, or do not have the shape their purpose needs ({@link RowShape}) — or a 413
+   * {@code file_too_large} past {@link #maxBytes()}.
    */
   public FileRecord store(String orgId, String filename, FileFormat format, String purpose, InputStream upload) {
     String id = Ids.newId("file");
@@ -81,7 +84,9 @@ public class FileRows {
       jdbc.sql("update files set rows = :rows, bytes = :bytes, columns = cast(:columns as jsonb) where id = :id")
           .param("rows", result.rows()).param("bytes", in.count).param("columns", json.write(columns))
           .param("id", id).update();
-      return require(orgId, id);
+      FileRecord file = require(orgId, id);
+      shapes.stream().filter(shape -> shape.purpose().equals(purpose)).forEach(shape -> shape.check(file));
+      return file;
     });
   }
 

@@ -77,7 +77,7 @@ class FileRoutesTest extends ApiTest {
   void upload_multipartJsonl_storesRowsReadableByIndexRange() {
     TestOrg org = newOrg();
     StringBuilder jsonl = new StringBuilder();
-    for (int i = 0; i < 1200; i++) jsonl.append("{\"n\": ").append(i).append("}\n");
+    for (int i = 0; i < 1200; i++) jsonl.append("{\"input\": {\"n\": ").append(i).append("}}\n");
 
     Http.Response r = upload(org, "numbers.jsonl", "application/octet-stream", jsonl.toString(), "dataset");
 
@@ -87,7 +87,7 @@ class FileRoutesTest extends ApiTest {
     assertThat(r.json().path("rows").asInt()).isEqualTo(1200);
     List<FileRow> rows = fileRows.rows(r.json().path("id").asText(), 998, 1001);
     assertThat(rows).extracting(FileRow::idx).containsExactly(998, 999, 1000);
-    assertThat(rows.get(2).data()).isEqualTo(Map.of("n", 1000));
+    assertThat(rows.get(2).data()).isEqualTo(Map.of("input", Map.of("n", 1000)));
   }
 
   @Test
@@ -122,6 +122,17 @@ class FileRoutesTest extends ApiTest {
         "{\"a\": 1}\n{\"a\": 2}\n{\"a\": \n");
 
     assertBadRow(r, 3, "invalid JSON");
+    assertThat(fileCount(org)).isZero();
+  }
+
+  @Test
+  void upload_purposeDatasetWithRowWithoutInput_returns400WithLineAndStoresNothing() {
+    TestOrg org = newOrg();
+
+    Http.Response r = upload(org, "qa.jsonl", "application/x-ndjson",
+        "{\"input\": {\"q\": \"a\"}, \"expected\": \"b\"}\n{\"question\": \"c\", \"expected\": \"d\"}\n", "dataset");
+
+    assertBadRow(r, 2, "no 'input'");
     assertThat(fileCount(org)).isZero();
   }
 
