@@ -58,8 +58,4 @@ public abstract class AgentApiTest extends ApiTest {
     return r.json().path("config");
   }
 
-  protected static void assertError(Http.Response r, int status, String error) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.json().path("error").asText()).as(r.body()).isEqualTo(error);
-  }
 }

@@ -208,14 +208,6 @@ abstract class HitlApiTest extends ApiTest {
     assertStillPending(org, "questions", id);
   }
 
-  static void assertError(Http.Response r, int status, String error) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.header("Content-Type")).as(r.body()).startsWith("application/json");
-    JsonNode body = r.json();
-    assertThat(body.path("error").asText()).as(r.body()).isEqualTo(error);
-    assertThat(body.path("message").asText()).as(r.body()).isNotBlank();
-  }
-
   static Map<String, Object> map(Object... keyValues) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);

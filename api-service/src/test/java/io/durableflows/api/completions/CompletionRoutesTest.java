@@ -28,11 +28,6 @@ class CompletionRoutesTest extends ApiTest {
     return body;
   }
 
-  private static void assertError(Http.Response r, int status, String error) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.json().path("error").asText()).as(r.body()).isEqualTo(error);
-  }
-
   static Stream<Arguments> operations() {
     return Stream.of(
         Arguments.of("run", body(List.of(Map.of("city", "Paris")), "prompt", "Describe {{item.city}}")),

@@ -18,11 +18,6 @@ import org.junit.jupiter.api.Test;
 class LlmRoutesTest extends ApiTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
 
-  private static void assertError(Http.Response r, int status, String error) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.json().path("error").asText()).as(r.body()).isEqualTo(error);
-  }
-
   private StreamClient stream(TestOrg org, Object body, Map<String, String> extraHeaders) {
     try {
       Map<String, String> headers = new java.util.HashMap<>(extraHeaders);

@@ -26,12 +26,6 @@ class ConversationRoutesTest extends RunApiTest {
     return r.json();
   }
 
-  private static void assertError(Http.Response r, int status, String error) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.json().path("error").asText()).as(r.body()).isEqualTo(error);
-    assertThat(r.json().path("message").asText()).isNotBlank();
-  }
-
   @Test
   void create_thenGet_showsTitleFlowAndMetadata() {
     TestOrg org = newOrg();

@@ -85,8 +85,4 @@ abstract class ExperimentApiTest extends ApiTest {
     return r.json();
   }
 
-  static void assertError(Http.Response r, int status, String error) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.json().path("error").asText()).as(r.body()).isEqualTo(error);
-  }
 }

@@ -13,11 +13,6 @@ import org.junit.jupiter.api.Test;
 class MemoryRoutesTest extends ApiTest {
   private static final String BLOCKS = "/api/v1/memory/blocks/";
 
-  private static void assertError(Http.Response r, int status, String error) {
-    assertThat(r.status()).as(r.body()).isEqualTo(status);
-    assertThat(r.json().path("error").asText()).as(r.body()).isEqualTo(error);
-  }
-
   private static Map<String, Object> write(String value, Object version) {
     Map<String, Object> body = new HashMap<>();
     body.put("value", value);

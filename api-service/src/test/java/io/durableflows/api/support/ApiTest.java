@@ -1,5 +1,7 @@
 package io.durableflows.api.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.durableflows.activities.llm.OpenAiStubServer;
 import io.durableflows.api.auth.TokenService;
@@ -66,6 +68,14 @@ public abstract class ApiTest {
   }
 
   /** A new organization of its own and a token with every scope. */
+  /** An error answer as every route gives it: the status, a JSON body with this {@code error} and a message. */
+  protected static void assertError(Http.Response r, int status, String error) {
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.header("Content-Type")).as(r.body()).startsWith("application/json");
+    assertThat(r.json().path("error").asText()).as(r.body()).isEqualTo(error);
+    assertThat(r.json().path("message").asText()).as(r.body()).isNotBlank();
+  }
+
   protected TestOrg newOrg() {
     return newOrg(null);
   }
