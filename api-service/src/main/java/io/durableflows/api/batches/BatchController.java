@@ -2,6 +2,8 @@ package io.durableflows.api.batches;
 
 import io.durableflows.api.auth.Caller;
 import io.durableflows.api.errors.ApiException;
+import io.durableflows.api.support.Cursors;
+import io.durableflows.api.support.Pages;
 import io.durableflows.api.support.Json;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
@@ -46,7 +48,7 @@ class BatchController {
   @GetMapping
   Map<String, Object> list(Caller caller, @RequestParam(defaultValue = "20") int limit) {
     caller.require("runs:read");
-    if (limit < 1 || limit > 100) throw ApiException.badRequest("invalid_request", "limit must be 1..100");
+    Cursors.limit(limit, 100);
     return Map.of("data", batches.list(caller.orgId(), limit).stream().map(this::view).toList());
   }
 
@@ -76,12 +78,8 @@ class BatchController {
     if (!List.of("json", "jsonl", "csv").contains(format)) {
       throw ApiException.badRequest("invalid_request", "format must be json, jsonl or csv");
     }
-    if (page < 1) throw ApiException.badRequest("invalid_request", "page starts at 1");
-    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw ApiException.badRequest("invalid_request", "page_size must be 1.." + MAX_PAGE_SIZE);
-    }
+    long offset = Pages.of(page, pageSize, MAX_PAGE_SIZE).offset();
     BatchRecord batch = batches.require(caller.orgId(), id);
-    long offset = (long) (page - 1) * pageSize;
     List<BatchItem> items = offset >= batch.total() ? List.of() : batches.items(id, (int) offset, pageSize);
     boolean more = offset + items.size() < batch.total();
     ResponseEntity.BodyBuilder ok = ResponseEntity.ok()

@@ -2,6 +2,8 @@ package io.durableflows.api.datasets;
 
 import io.durableflows.api.auth.Caller;
 import io.durableflows.api.errors.ApiException;
+import io.durableflows.api.support.Cursors;
+import io.durableflows.api.support.Pages;
 import io.durableflows.api.files.FileUploads;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -47,7 +49,7 @@ class DatasetController {
   @GetMapping
   Map<String, Object> list(Caller caller, @RequestParam(defaultValue = "100") int limit) {
     caller.require("flows:read");
-    if (limit < 1 || limit > 1000) throw ApiException.badRequest("invalid_request", "limit must be 1..1000");
+    Cursors.limit(limit, 1000);
     return Map.of("data", datasets.list(caller.orgId(), limit).stream().map(d -> view(d, null, 0, 0)).toList());
   }
 
@@ -56,12 +58,8 @@ class DatasetController {
   Map<String, Object> get(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "1") int page,
       @RequestParam(name = "page_size", defaultValue = "20") int pageSize) {
     caller.require("flows:read");
-    if (page < 1) throw ApiException.badRequest("invalid_request", "page starts at 1");
-    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw ApiException.badRequest("invalid_request", "page_size must be between 1 and " + MAX_PAGE_SIZE);
-    }
+    int from = Pages.of(page, pageSize, MAX_PAGE_SIZE).sqlOffset();
     Datasets.Dataset dataset = datasets.require(caller.orgId(), id);
-    int from = (int) Math.min(Integer.MAX_VALUE, (long) (page - 1) * pageSize);
     return view(dataset, datasets.rows(dataset, from, (int) Math.min(Integer.MAX_VALUE, (long) from + pageSize)),
         page, pageSize);
   }

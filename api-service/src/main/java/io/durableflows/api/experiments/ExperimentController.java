@@ -5,6 +5,7 @@ import io.durableflows.api.errors.ApiException;
 import io.durableflows.api.experiments.ExperimentRepository.Row;
 import io.durableflows.api.experiments.ExperimentRepository.Verdict;
 import io.durableflows.api.support.Cursors;
+import io.durableflows.api.support.Pages;
 import io.durableflows.workflows.llm.Usage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,7 +67,7 @@ class ExperimentController {
   Map<String, Object> rows(Caller caller, @PathVariable String id, @RequestParam(defaultValue = "1") int page,
       @RequestParam(name = "page_size", defaultValue = "50") int pageSize) {
     caller.require("runs:read");
-    checkPage(page, pageSize);
+    Pages.Page at = Pages.of(page, pageSize, MAX_PAGE_SIZE);
     ExperimentRecord experiment = service.require(caller, id);
     Map<String, Integer> counts = experiments.counts(experiment.id());
     int finished = counts.values().stream().mapToInt(Integer::intValue).sum();
@@ -77,7 +78,7 @@ class ExperimentController {
     out.put("finished", finished);
     out.put("page", page);
     out.put("page_size", pageSize);
-    out.put("data", experiments.rowPage(experiment.id(), (page - 1) * pageSize, pageSize).stream()
+    out.put("data", experiments.rowPage(experiment.id(), at.sqlOffset(), pageSize).stream()
         .map(ExperimentController::rowView).toList());
     out.put("has_more", (long) page * pageSize < finished);
     return out;
@@ -98,7 +99,7 @@ class ExperimentController {
   Map<String, Object> compare(Caller caller, @RequestParam String a, @RequestParam String b,
       @RequestParam(defaultValue = "1") int page, @RequestParam(name = "page_size", defaultValue = "50") int pageSize) {
     caller.require("runs:read");
-    checkPage(page, pageSize);
+    Pages.Page at = Pages.of(page, pageSize, MAX_PAGE_SIZE);
     ExperimentRecord left = service.require(caller, a);
     ExperimentRecord right = service.require(caller, b);
     if (!left.datasetId().equals(right.datasetId())) {
@@ -117,7 +118,7 @@ class ExperimentController {
       String change = ExperimentComparison.change(va.get(index), vb.get(index));
       if (change != null) changes.merge(change, 1, Integer::sum);
     }
-    List<Integer> shown = indexes.stream().skip((long) (page - 1) * pageSize).limit(pageSize).toList();
+    List<Integer> shown = indexes.stream().skip(at.offset()).limit(pageSize).toList();
     List<Map<String, Object>> rows = new ArrayList<>();
     if (!shown.isEmpty()) {
       Map<Integer, Row> ra = byIndex(experiments.rows(left.id(), shown.getFirst(), shown.getLast() + 1));
@@ -149,13 +150,6 @@ class ExperimentController {
     out.put("rows", rows);
     out.put("has_more", (long) page * pageSize < indexes.size());
     return out;
-  }
-
-  private static void checkPage(int page, int pageSize) {
-    if (page < 1) throw ApiException.badRequest("invalid_request", "page starts at 1");
-    if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-      throw ApiException.badRequest("invalid_request", "page_size must be between 1 and " + MAX_PAGE_SIZE);
-    }
   }
 
   private static Map<Integer, Row> byIndex(List<Row> rows) {

@@ -2,6 +2,7 @@ package io.durableflows.api.files;
 
 import io.durableflows.api.auth.Caller;
 import io.durableflows.api.errors.ApiException;
+import io.durableflows.api.support.Cursors;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ class FileController {
   @GetMapping
   Map<String, Object> list(Caller caller, @RequestParam(defaultValue = "100") int limit) {
     caller.require("runs:read");
-    if (limit < 1 || limit > 1000) throw ApiException.badRequest("invalid_request", "limit must be 1..1000");
+    Cursors.limit(limit, 1000);
     return Map.of("data", files.list(caller.orgId(), limit).stream().map(FileController::view).toList());
   }
 

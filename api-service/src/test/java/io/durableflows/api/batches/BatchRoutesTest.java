@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -369,5 +371,15 @@ class BatchRoutesTest extends ApiTest {
     assertThat(data).hasSize(1);
     assertThat(data.get(0).path("id").asText()).isEqualTo(id);
     assertThat(data.get(0).path("done").asInt()).isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"format=xml", "page=0", "page_size=0", "page_size=10001"})
+  void output_withBadQuery_returns400(String query) throws InterruptedException {
+    TestOrg org = newOrg();
+    String id = create(org, body("operation", "summarize", "items", texts(3))).path("id").asText();
+    awaitEnd(org, id);
+
+    assertError(http.get("/api/v1/batches/" + id + "/output?" + query, org.token()), 400, "invalid_request");
   }
 }

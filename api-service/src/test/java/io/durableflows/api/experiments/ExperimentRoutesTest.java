@@ -236,4 +236,18 @@ class ExperimentRoutesTest extends ExperimentApiTest {
     assertError(http.get("/api/v1/experiments/" + id + "/rows?page_size=501", org.token()), 400, "invalid_request");
     finished(org, id);
   }
+
+  @Test
+  void rows_pastTheLastPage_returnAnEmptyPage() throws Exception {
+    TestOrg org = newOrg();
+    createTwoReleases(org, "qa");
+    String id = start(org, Map.of("flow", "qa", "dataset_id", uploadDataset(org, QA_DATASET))).path("id").asText();
+    finished(org, id);
+
+    Http.Response r = http.get("/api/v1/experiments/" + id + "/rows?page=5000000&page_size=500", org.token());
+
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().path("data").size()).isZero();
+    assertThat(r.json().path("has_more").asBoolean()).isFalse();
+  }
 }
