@@ -8,6 +8,7 @@ import io.durableflows.api.flows.FlowRecord;
 import io.durableflows.api.flows.FlowService;
 import io.durableflows.api.flows.ReleaseRecord;
 import io.durableflows.api.gateway.ExperimentGateway;
+import io.durableflows.api.gateway.TemporalGateway;
 import io.durableflows.api.support.Ids;
 import io.durableflows.workflows.evals.EvaluatorSpec;
 import io.durableflows.workflows.experiments.ExperimentRequest;
@@ -37,14 +38,16 @@ class Experiments {
   private final Datasets datasets;
   private final ExperimentRepository experiments;
   private final ExperimentGateway temporal;
+  private final TemporalGateway workflows;
 
   Experiments(FlowService flows, Evaluators evaluators, Datasets datasets, ExperimentRepository experiments,
-      ExperimentGateway temporal) {
+      ExperimentGateway temporal, TemporalGateway workflows) {
     this.flows = flows;
     this.evaluators = evaluators;
     this.datasets = datasets;
     this.experiments = experiments;
     this.temporal = temporal;
+    this.workflows = workflows;
   }
 
   /**
@@ -117,7 +120,7 @@ class Experiments {
     }
     boolean known;
     try {
-      known = temporal.cancel(experiment.workflowId());
+      known = workflows.cancel(experiment.workflowId());
     } catch (RuntimeException e) {
       log.warn("experiment {}: cancelling workflow {} failed", id, experiment.workflowId(), e);
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable",

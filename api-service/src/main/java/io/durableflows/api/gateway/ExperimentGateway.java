@@ -5,10 +5,7 @@ import io.durableflows.workflows.experiments.ExperimentRequest;
 import io.durableflows.workflows.experiments.ExperimentWorkflow;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
-import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /** Starts and cancels experiments ({@link ExperimentWorkflow}); their progress and results are read from PostgreSQL. */
@@ -33,19 +30,5 @@ public class ExperimentGateway {
         .build();
     ExperimentWorkflow workflow = client.newWorkflowStub(ExperimentWorkflow.class, options);
     WorkflowClient.start(workflow::run, request);
-  }
-
-  /**
-   * Asks the experiment to stop: its runs in flight are cancelled, then it records itself cancelled. False when
-   * Temporal no longer knows the workflow.
-   */
-  public boolean cancel(String workflowId) {
-    try {
-      WorkflowStub stub = client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty());
-      stub.cancel();
-      return true;
-    } catch (WorkflowNotFoundException e) {
-      return false;
-    }
   }
 }

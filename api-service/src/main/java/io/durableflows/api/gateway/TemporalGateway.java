@@ -277,7 +277,10 @@ public class TemporalGateway {
     }
   }
 
-  /** Asks the run to stop; its model call stops at its next heartbeat. False when the workflow is gone. */
+  /**
+   * Asks a workflow to stop: a run's model call stops at its next heartbeat, an experiment or batch cancels its
+   * children first. False when the workflow is gone.
+   */
   public boolean cancel(String workflowId) {
     try {
       client.newUntypedWorkflowStub(workflowId, Optional.empty(), Optional.empty()).cancel();
