@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
 final class OfflineCompletions {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
+  /** The word being typed at the end of an autocomplete prefix. */
+  private static final Pattern LAST_WORD = Pattern.compile("[\\p{L}\\p{N}']+$");
   private static final Set<String> STOP = Set.of("a", "an", "the", "and", "or", "but", "of", "to", "in", "on",
       "at", "for", "with", "by", "from", "is", "are", "was", "were", "be", "been", "it", "its", "this", "that",
       "these", "those", "i", "you", "he", "she", "we", "they", "my", "your", "our", "their", "me", "us", "them",
@@ -314,7 +316,7 @@ final class OfflineCompletions {
     int count = CompletionOptions.intOption(options, CompletionOptions.COUNT, CompletionOptions.DEFAULT_SUGGESTIONS);
     List<String> candidates = options.get(CompletionOptions.CANDIDATES) instanceof List<?> c
         ? (List<String>) c : List.of();
-    Matcher last = Pattern.compile("[\\p{L}\\p{N}']+$").matcher(prefix);
+    Matcher last = LAST_WORD.matcher(prefix);
     String partial = last.find() ? last.group() : "";
     String head = prefix.substring(0, prefix.length() - partial.length());
     Set<String> out = new LinkedHashSet<>();

@@ -1,6 +1,7 @@
 package io.durableflows.activities.llm;
 
 import io.durableflows.activities.evals.JudgePrompts;
+import io.durableflows.workflows.evals.EvaluatorConfigs;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,8 +28,8 @@ final class OfflineJudge {
   static Optional<String> answer(String instruction, String message) {
     if (!JudgePrompts.INSTRUCTION.equals(instruction)) return Optional.empty();
     Map<String, String> sections = JudgePrompts.sections(message);
-    double min = 0;
-    double max = 10;
+    double min = EvaluatorConfigs.JUDGE_MIN;
+    double max = EvaluatorConfigs.JUDGE_MAX;
     Matcher range = RANGE.matcher(sections.getOrDefault(JudgePrompts.RANGE, ""));
     if (range.find()) {
       min = Double.parseDouble(range.group(1));
