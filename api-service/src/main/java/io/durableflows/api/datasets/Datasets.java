@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 /**
@@ -24,11 +23,9 @@ public class Datasets {
   public static final String PURPOSE = "dataset";
   static final String EXPECTED = "expected";
   private final FileRows files;
-  private final JdbcClient jdbc;
 
-  Datasets(FileRows files, JdbcClient jdbc) {
+  Datasets(FileRows files) {
     this.files = files;
-    this.jdbc = jdbc;
   }
 
   public record Dataset(String id, String name, String format, int rows, List<String> columns,
@@ -61,11 +58,7 @@ public class Datasets {
 
   /** The org's datasets, newest first. */
   List<Dataset> list(String orgId, int limit) {
-    List<String> ids = jdbc.sql("""
-            select id from files where org_id = :org and purpose = :purpose
-            order by created_at desc, id desc limit :limit""")
-        .param("org", orgId).param("purpose", PURPOSE).param("limit", limit).query(String.class).list();
-    return ids.stream().map(id -> find(orgId, id)).flatMap(Optional::stream).toList();
+    return files.list(orgId, PURPOSE, limit).stream().map(Dataset::of).toList();
   }
 
   /** Rows {@code from} (inclusive) to {@code to} (exclusive), as flows take them. */

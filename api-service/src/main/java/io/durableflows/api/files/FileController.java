@@ -51,7 +51,7 @@ class FileController {
   Map<String, Object> list(Caller caller, @RequestParam(defaultValue = "100") int limit) {
     caller.require("runs:read");
     Cursors.limit(limit, 1000);
-    return Map.of("data", files.list(caller.orgId(), limit).stream().map(FileController::view).toList());
+    return Map.of("data", files.list(caller.orgId(), null, limit).stream().map(FileController::view).toList());
   }
 
   @GetMapping("/{id}")

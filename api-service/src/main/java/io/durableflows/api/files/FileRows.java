@@ -118,9 +118,12 @@ public class FileRows {
         "files may be at most " + maxBytes + " bytes (" + (maxBytes / (1024 * 1024)) + " MB)");
   }
 
-  public List<FileRecord> list(String orgId, int limit) {
-    return jdbc.sql("select * from files where org_id = :org order by created_at desc, id desc limit :limit")
-        .param("org", orgId).param("limit", limit).query(fileRow).list();
+  /** The org's files of {@code purpose} (null: of every purpose), newest first. */
+  public List<FileRecord> list(String orgId, String purpose, int limit) {
+    return jdbc.sql("""
+            select * from files where org_id = :org and (cast(:purpose as text) is null or purpose = :purpose)
+            order by created_at desc, id desc limit :limit""")
+        .param("org", orgId).param("purpose", purpose).param("limit", limit).query(fileRow).list();
   }
 
   public Optional<FileRecord> find(String orgId, String id) {
