@@ -163,8 +163,7 @@ public class Evaluators {
     Optional<FlowRecord> flow = flows.find(orgId, slug);
     if (flow.isEmpty()) return Optional.of("names no flow of this organization: '" + slug + "'");
     if (flow.get().latestVersion() == null) return Optional.of("flow '" + slug + "' has no release: publish it first");
-    if (version instanceof String v && flows.releases(orgId, flow.get().slug()).stream()
-        .noneMatch(r -> r.version().equals(v))) {
+    if (version instanceof String v && flows.release(flow.get(), v).isEmpty()) {
       return Optional.of("flow '" + slug + "' has no release '" + v + "'");
     }
     return Optional.empty();

@@ -72,7 +72,7 @@ class Experiments {
       if (flow == null) {
         errors.add(FieldError.of("flow", "no flow '" + flowRef + "' in this organization"));
       } else {
-        release = release(caller, flow, version, errors);
+        release = release(flow, version, errors);
       }
     }
     Optional<Datasets.Dataset> dataset = datasetId == null ? Optional.empty()
@@ -139,18 +139,14 @@ class Experiments {
   record Cancelled(ExperimentRecord experiment, boolean settled) {}
 
   /** Release {@code version} of the flow, else its latest; experiments compare releases, so a draft will not do. */
-  private ReleaseRecord release(Caller caller, FlowRecord flow, String version, List<FieldError> errors) {
-    List<ReleaseRecord> releases = flows.releases(caller.orgId(), flow.id());
-    if (version == null) {
-      if (releases.isEmpty()) {
-        errors.add(FieldError.of("version", "flow '" + flow.slug() + "' has no release: publish one first"));
-        return null;
-      }
-      return releases.getFirst();
+  private ReleaseRecord release(FlowRecord flow, String version, List<FieldError> errors) {
+    Optional<ReleaseRecord> release = flows.release(flow, version);
+    if (release.isEmpty()) {
+      errors.add(FieldError.of("version", version == null
+          ? "flow '" + flow.slug() + "' has no release: publish one first"
+          : "flow '" + flow.slug() + "' has no release '" + version + "'"));
     }
-    Optional<ReleaseRecord> named = releases.stream().filter(r -> r.version().equals(version)).findFirst();
-    if (named.isEmpty()) errors.add(FieldError.of("version", "flow '" + flow.slug() + "' has no release '" + version + "'"));
-    return named.orElse(null);
+    return release.orElse(null);
   }
 
   /** The evaluators named (each must be one of the flow's), or without names the flow's auto-run ones. */

@@ -210,14 +210,20 @@ public class FlowService {
         .param("id", flowId).param("version", version).query(releaseRow).optional();
   }
 
+  /** Release {@code version} of the flow, or (version null) its latest release; empty when there is none. */
+  public Optional<ReleaseRecord> release(FlowRecord flow, String version) {
+    return version != null ? findRelease(flow.id(), version)
+        : jdbc.sql("select * from flow_releases where flow_id = :id order by seq desc limit 1")
+            .param("id", flow.id()).query(releaseRow).optional();
+  }
+
   /** What a run of this flow executes: release {@code version}, else the latest release, else the draft. */
   public ResolvedFlow resolve(String orgId, String slugOrId, String version) {
     FlowRecord flow = require(orgId, slugOrId);
-    Optional<ReleaseRecord> release = version != null
-        ? Optional.of(findRelease(flow.id(), version).orElseThrow(
-            () -> ApiException.notFound("release '" + version + "' of flow '" + flow.slug() + "'")))
-        : jdbc.sql("select * from flow_releases where flow_id = :id order by seq desc limit 1")
-            .param("id", flow.id()).query(releaseRow).optional();
+    Optional<ReleaseRecord> release = release(flow, version);
+    if (version != null && release.isEmpty()) {
+      throw ApiException.notFound("release '" + version + "' of flow '" + flow.slug() + "'");
+    }
     if (release.isPresent()) {
       ReleaseRecord r = release.get();
       return new ResolvedFlow(flow.id(), flow.slug(), flow.projectId(), r.id(), r.version(), r.flowHistoryId(),
