@@ -49,7 +49,10 @@ class BatchController {
   Map<String, Object> list(Caller caller, @RequestParam(defaultValue = "20") int limit) {
     caller.require("runs:read");
     Cursors.limit(limit, 100);
-    return Map.of("data", batches.list(caller.orgId(), limit).stream().map(this::view).toList());
+    List<BatchRecord> page = batches.list(caller.orgId(), limit);
+    Map<String, Progress> progress = batches.progress(page.stream().map(BatchRecord::id).toList());
+    return Map.of("data", page.stream()
+        .map(b -> view(b, progress.getOrDefault(b.id(), Progress.NONE))).toList());
   }
 
   @GetMapping("/{id}")
@@ -146,7 +149,10 @@ class BatchController {
   }
 
   private Map<String, Object> view(BatchRecord batch) {
-    Progress progress = batches.progress(batch.id());
+    return view(batch, batches.progress(batch.id()));
+  }
+
+  private Map<String, Object> view(BatchRecord batch, Progress progress) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", batch.id());
     out.put("object", "batch");

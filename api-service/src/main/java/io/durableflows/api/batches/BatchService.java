@@ -20,6 +20,7 @@ import io.durableflows.workflows.flow.InvalidFlowException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -307,17 +308,25 @@ class BatchService {
   }
 
   Progress progress(String batchId) {
-    return jdbc.sql("""
-            select count(*) filter (where status = 'completed') as completed,
+    return progress(List.of(batchId)).getOrDefault(batchId, Progress.NONE);
+  }
+
+  /** Progress of each batch, in one query (a list page shows up to 100 batches). */
+  Map<String, Progress> progress(List<String> batchIds) {
+    Map<String, Progress> out = new HashMap<>();
+    jdbc.sql("""
+            select batch_id, count(*) filter (where status = 'completed') as completed,
               count(*) filter (where status = 'failed') as failed,
               count(*) filter (where status = 'cancelled') as cancelled,
               coalesce(sum(prompt_tokens), 0) as prompt, coalesce(sum(completion_tokens), 0) as completion,
               coalesce(sum(cost_usd), 0) as cost
-            from batch_items where batch_id = :batch""")
-        .param("batch", batchId)
-        .query((rs, n) -> new Progress(rs.getInt("completed"), rs.getInt("failed"), rs.getInt("cancelled"),
-            rs.getLong("prompt"), rs.getLong("completion"), rs.getDouble("cost")))
-        .single();
+            from batch_items where batch_id = any(:batches) group by batch_id""")
+        .param("batches", batchIds.toArray(String[]::new))
+        .query(rs -> {
+          out.put(rs.getString("batch_id"), new Progress(rs.getInt("completed"), rs.getInt("failed"),
+              rs.getInt("cancelled"), rs.getLong("prompt"), rs.getLong("completion"), rs.getDouble("cost")));
+        });
+    return out;
   }
 
   /** Seconds left at the rate items have finished since the batch started; null until one has. */
