@@ -54,7 +54,9 @@ class ExperimentController {
     Cursors.Position after = Cursors.decode(cursor);
     List<ExperimentRecord> page = experiments.page(caller.orgId(), after == null ? null : after.createdAt(),
         after == null ? null : after.id(), limit + 1);
-    return Cursors.page(page, limit, e -> new Cursors.Position(e.createdAt(), e.id()), e -> view(e, false));
+    Map<String, Map<String, Integer>> counts = experiments.counts(page.stream().map(ExperimentRecord::id).toList());
+    return Cursors.page(page, limit, e -> new Cursors.Position(e.createdAt(), e.id()),
+        e -> view(e, counts.getOrDefault(e.id(), Map.of()), false));
   }
 
   @GetMapping("/{id}")
@@ -171,13 +173,12 @@ class ExperimentController {
     out.put("flow", e.flowSlug());
     out.put("version", e.version());
     out.put("status", e.status());
-    out.put("progress", progress(e));
+    out.put("progress", progress(e, experiments.counts(e.id())));
     out.put("summary", summary);
     return out;
   }
 
-  private Map<String, Object> progress(ExperimentRecord e) {
-    Map<String, Integer> counts = experiments.counts(e.id());
+  private static Map<String, Object> progress(ExperimentRecord e, Map<String, Integer> counts) {
     int done = counts.getOrDefault("completed", 0);
     int failed = counts.getOrDefault("failed", 0);
     Map<String, Object> out = new LinkedHashMap<>();
@@ -189,6 +190,10 @@ class ExperimentController {
   }
 
   private Map<String, Object> view(ExperimentRecord e, boolean full) {
+    return view(e, experiments.counts(e.id()), full);
+  }
+
+  private Map<String, Object> view(ExperimentRecord e, Map<String, Integer> counts, boolean full) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", e.id());
     out.put("object", "experiment");
@@ -206,7 +211,7 @@ class ExperimentController {
       return spec;
     }).toList());
     out.put("concurrency", e.concurrency());
-    out.put("progress", progress(e));
+    out.put("progress", progress(e, counts));
     if (full) out.put("summary", summary(e));
     out.put("error", e.errorMessage());
     out.put("workflow_id", e.workflowId());
