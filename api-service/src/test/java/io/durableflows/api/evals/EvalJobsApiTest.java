@@ -215,6 +215,22 @@ class EvalJobsApiTest extends EvalApiTest {
   }
 
   @Test
+  void evalOptions_namingAnotherOrgsEvaluator_return400AsUnknown_andStartNoRun() {
+    TestOrg owner = newOrg();
+    TestOrg other = newOrg();
+    createExample(owner, "qa-raw");
+    createExample(other, "qa-raw");
+    String foreign = evaluator(owner, "qa-raw", "offline", "contains", Map.of("expected", "offline"), false);
+
+    Http.Response r = flowRequest(other, "qa-raw", "Hi", block(select(foreign, null)));
+
+    assertError(r, 400, "invalid_eval_options");
+    assertThat(r.json().path("details")).extracting(d -> d.path("field").asText())
+        .contains("options.evalOptions.runs[0].flowEvalId");
+    assertThat(runCount(other)).isZero();
+  }
+
+  @Test
   void evalJob_ofAnotherOrg_isNotFound_likeAnUnknownOne() {
     TestOrg owner = newOrg();
     TestOrg other = newOrg();
