@@ -36,6 +36,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class HumanRequestService implements RunRequestsLookup {
+  /** How long to wait before asking a run again that did not know a pending request yet. */
+  private static final Duration UNKNOWN_REQUEST_RETRY = Duration.ofMillis(200);
   private static final long EXPIRY_GRACE_SECONDS = 60;
   private final HumanRequestRepository requests;
   private final RunRepository runs;
@@ -103,7 +105,7 @@ public class HumanRequestService implements RunRequestsLookup {
         temporal.signalAnswer(run.workflowId(), signed);
         return queued(row, "the answer was sent to the run, which applies it when it next runs");
       }
-      Optional<HumanResolution> resolution = temporal.respond(run.workflowId(), signed, answerTimeout);
+      Optional<HumanResolution> resolution = respondOnceKnown(run, signed);
       if (resolution.isEmpty()) {
         return queued(row, "the run's workers did not take the answer within " + answerTimeout.toSeconds()
             + " s; it is queued and applied when they do");
@@ -121,6 +123,28 @@ public class HumanRequestService implements RunRequestsLookup {
     } catch (RunUnreachableException e) {
       throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "temporal_unavailable", e.getMessage(),
           Map.of("run_id", run.id()));
+    }
+  }
+
+  /**
+   * Sends the answer as an update. The request's row is pending, so the run has asked it; but a run whose worker
+   * died just after writing the row re-registers the request only when a new worker replays it, and an update
+   * arriving in that moment is refused as unknown. Such a refusal is asked again, up to the answer timeout.
+   */
+  private Optional<HumanResolution> respondOnceKnown(RunRecord run, HumanAnswer answer) {
+    long deadline = System.nanoTime() + answerTimeout.toNanos();
+    while (true) {
+      try {
+        return temporal.respond(run.workflowId(), answer, answerTimeout);
+      } catch (AnswerRefusedException e) {
+        if (!HitlFailures.REQUEST_NOT_FOUND.equals(e.failureType()) || System.nanoTime() > deadline) throw e;
+      }
+      try {
+        Thread.sleep(UNKNOWN_REQUEST_RETRY);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RunUnreachableException("interrupted while the run re-registered its request");
+      }
     }
   }
 
